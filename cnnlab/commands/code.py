@@ -1,0 +1,43 @@
+"""`python -m cnnlab code DESIGN.json`: print the design as a runnable Keras training script."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from cnnlab.codegen import STYLES, generate_script
+from cnnlab.commands import read_text
+from cnnlab.errors import DesignError
+from cnnlab.spec import Architecture
+
+HELP = "Print a complete Keras script that builds, trains and evaluates a design on MNIST."
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("design", help="the design's JSON file (as exported), or - for stdin")
+    parser.add_argument("--style", choices=STYLES, default="sequential",
+                        help="keras.Sequential list or functional calls (default: sequential; "
+                             "a design with a ResidualBlock is always functional)")
+    parser.add_argument("--data-path", metavar="DIR",
+                        help="load MNIST's four .gz IDX files from DIR instead of Keras' download")
+    parser.add_argument("--config", metavar="FILE",
+                        help='training settings as JSON, e.g. {"epochs": 5, "optimizer": "sgd"}')
+
+
+def run(args: argparse.Namespace) -> int:
+    """Exit 0 with the script on stdout, or 2 with the friendly message on stderr."""
+    try:
+        arch = Architecture.from_json(read_text(args.design, "design"))
+        config = None
+        if args.config:
+            try:
+                config = json.loads(read_text(args.config, "settings"))
+            except json.JSONDecodeError as exc:
+                raise DesignError(f"The settings file is not valid JSON ({exc}).") from None
+        script = generate_script(arch, args.style, config, args.data_path)
+    except DesignError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    sys.stdout.write(script)
+    return 0

@@ -1,0 +1,59 @@
+"""`python -m cnnlab predict RUN_DIR IMAGE.png`: what digit a trained model reads in an image."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from cnnlab.errors import DesignError
+
+HELP = "Read a PNG/JPEG of one digit with a trained model and print the ten probabilities."
+BAR_WIDTH = 40  # characters of the bar for probability 1
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("run_dir", help="a training run's folder (holding model.keras), or a .keras file")
+    parser.add_argument("image", help="a PNG or JPEG of one digit (white on black or dark ink on paper)")
+    parser.add_argument("--json", action="store_true",
+                        help='print {"prediction": d, "probabilities": [p0, ..., p9]} instead')
+
+
+def run(args: argparse.Namespace) -> int:
+    """Exit 0 with the probabilities on stdout, or 2 with the friendly message on stderr."""
+    try:
+        probs = _predict(Path(args.run_dir), Path(args.image))
+    except DesignError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    digit = int(probs.argmax())
+    if args.json:
+        print(json.dumps({"prediction": digit, "probabilities": [round(float(p), 6) for p in probs]}))
+        return 0
+    print(f"predicted digit: {digit} ({probs[digit]:.1%})")
+    for d, p in enumerate(probs):
+        print(f"{d}  {p:6.1%}  {'#' * round(p * BAR_WIDTH)}")
+    return 0
+
+
+def _predict(run_dir: Path, image_path: Path):
+    """Read the image first (cheap, the likelier mistake), then load the model and ask it."""
+    from cnnlab.images import read_upload
+    from cnnlab.preprocess import preprocess_digit
+
+    try:
+        data = image_path.read_bytes()
+    except OSError as exc:
+        raise DesignError(f"Cannot read the image {str(image_path)!r}: {exc.strerror or exc}.") from None
+    steps = preprocess_digit(read_upload(data, image_path.name))
+
+    from cnnlab.modelfile import check_mnist_model, load_model
+    from cnnlab.predict import predict_probabilities
+
+    model_path = run_dir if run_dir.is_file() else run_dir / "model.keras"
+    if not model_path.exists():
+        raise DesignError(f"There is no model.keras in {str(run_dir)!r}. Give the folder of a "
+                          "finished training run (python -m cnnlab train ...) or a .keras file.")
+    model = check_mnist_model(load_model(model_path))
+    return predict_probabilities(model, steps.model_input)

@@ -1,0 +1,31 @@
+"""`python -m cnnlab preset KEY`: print a preset design as JSON, ready to save, edit and load."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from cnnlab.errors import DesignError
+
+HELP = "Print one preset design as JSON (save it with `> design.json`); --explain describes it."
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("key", help="the preset's key, as `python -m cnnlab presets` lists it")
+    parser.add_argument("--explain", action="store_true",
+                        help="print its title and what it teaches on stderr as well")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Exit 0 with the design's JSON on stdout, or 2 (unknown key) with the names on stderr."""
+    from cnnlab.presets import get_preset
+
+    try:
+        preset = get_preset(args.key)
+    except DesignError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    if args.explain:
+        print(f"{preset.title}\n{preset.explanation}", file=sys.stderr)
+    print(preset.arch.to_json())
+    return 0

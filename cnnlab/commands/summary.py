@@ -1,0 +1,80 @@
+"""`python -m cnnlab summary DESIGN.json`: the per-layer table with the arithmetic shown, like model.summary()."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from cnnlab.arithmetic import Summary
+from cnnlab.commands import read_text
+from cnnlab.errors import DesignError
+from cnnlab.spec import Architecture
+
+HELP = ("Print a design's layers with output shapes, parameter counts and the formulas behind "
+        "them, receptive fields, multiply-adds and totals (no TensorFlow needed).")
+_COLUMNS = ("#", "Layer (type)", "Output shape", "Param #", "Receptive field", "MACs")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("design", help="the design's JSON file (as exported), or - for stdin")
+    parser.add_argument("--json", action="store_true", help="print the summary as JSON")
+    parser.add_argument("--no-formulas", action="store_true",
+                        help="leave out the formula lines under each layer")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Exit 0 with the summary on stdout, or 2 with the friendly message on stderr."""
+    from cnnlab.settings import load_settings
+    from cnnlab.validation import check
+
+    try:
+        arch = Architecture.from_json(read_text(args.design, "design"))
+        summary = check(arch, load_settings().limits)
+    except DesignError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(summary.to_dict(), indent=2))
+    else:
+        print(render_table(summary, formulas=not args.no_formulas))
+    return 0
+
+
+def render_table(summary: Summary, formulas: bool = True) -> str:
+    """A fixed-width text table; with `formulas`, each layer's arithmetic on the lines below it."""
+    rows = [[str(s.position), f"{s.name} ({s.type})", str(s.output_shape), f"{s.params:,}",
+             f"{s.receptive_field[0]}x{s.receptive_field[1]}", f"{s.macs:,}"]
+            for s in summary.layers]
+    widths = [max(len(c), *(len(r[i]) for r in rows)) for i, c in enumerate(_COLUMNS)]
+
+    def line(cells: list[str] | tuple[str, ...]) -> str:
+        return "  ".join(c.rjust(w) if i in (0, 3, 5) else c.ljust(w)
+                         for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
+
+    rule = "-" * len(line(_COLUMNS))
+    shape = " x ".join(str(d) for d in summary.input_shape)
+    out = [f'Model: "cnnlab_model"   input: {shape}', rule, line(_COLUMNS), rule]
+    for stats, row in zip(summary.layers, rows):
+        out.append(line(row))
+        if formulas:
+            out.append(f"      params: {stats.param_formula}")
+            out.append(f"      shape:  {stats.shape_formula}")
+    out += [rule,
+            f"Total params: {summary.total_params:,}",
+            f"Trainable params: {summary.trainable_params:,}",
+            f"Non-trainable params: {summary.non_trainable_params:,}",
+            f"Multiply-adds per image: {summary.total_macs:,}",
+            f"Activation memory per image (float32): {_bytes(summary.total_activation_bytes)}",
+            rule]
+    if summary.warnings:
+        out.append("Warnings:")
+        out += [f"  - {w}" for w in summary.warnings]
+    return "\n".join(out)
+
+
+def _bytes(count: int) -> str:
+    for unit, size in (("MB", 1_000_000), ("kB", 1_000)):
+        if count >= size:
+            return f"{count / size:,.1f} {unit} ({count:,} bytes)"
+    return f"{count:,} bytes"

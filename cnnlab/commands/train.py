@@ -1,0 +1,173 @@
+"""`python -m cnnlab train DESIGN.json`: train a design in this terminal and save it as a run.
+
+The same engine as the app (cnnlab.training), without the queue: a progress bar, one line
+per epoch, and a run folder at the end. Ctrl-C stops at the next batch and keeps the last
+completed epoch; a second Ctrl-C aborts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import sys
+from pathlib import Path
+from typing import Any
+
+from cnnlab.errors import DesignError
+from cnnlab.hyper import LABEL_FORMATS, OPTIMIZERS, TrainConfig
+from cnnlab.progress import Progress
+
+HELP = "Train a design (a JSON file or a preset key) on MNIST and save the trained run."
+_FLAGS = {"epochs": "epochs", "batch_size": "batch_size", "optimizer": "optimizer",
+          "lr": "learning_rate", "momentum": "momentum", "subset": "subset", "seed": "seed",
+          "label_format": "label_format", "validation_split": "validation_split",
+          "augment": "augment"}
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("design", help="a design JSON file, - for stdin, or a preset key such as recommended")
+    parser.add_argument("--config", metavar="FILE", help="training settings as JSON; flags override it")
+    parser.add_argument("--epochs", type=int)
+    parser.add_argument("--batch-size", type=int)
+    parser.add_argument("--optimizer", choices=OPTIMIZERS)
+    parser.add_argument("--lr", type=float, help="learning rate (default 0.001)")
+    parser.add_argument("--momentum", type=float, help="SGD momentum (default 0.9)")
+    parser.add_argument("--subset", type=int, help="train on this many images (default: all 60,000)")
+    parser.add_argument("--augment", action="store_true", default=None,
+                        help="randomly rotate/shift/zoom training images a little")
+    parser.add_argument("--seed", type=int)
+    parser.add_argument("--label-format", choices=LABEL_FORMATS)
+    parser.add_argument("--validation-split", type=float, help="fraction held out (default 0.1)")
+    parser.add_argument("--out", metavar="DIR", help="write the run into DIR (e.g. models/default)")
+    parser.add_argument("--runs-dir", metavar="DIR", help="without --out: save under DIR/OWNER/<run id>")
+    parser.add_argument("--owner", default="local", help="workspace for the run without --out")
+    parser.add_argument("--name", help="the run's display name")
+    parser.add_argument("--threads", type=int, help="TensorFlow threads (default: all cores)")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar, only the result")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Exit 0 with the run saved, 1 if stopped before any epoch, 2 on a bad design or setting."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    try:
+        arch, label = _load_design(args.design)
+        config = _config(args)
+        from cnnlab.validation import check
+
+        check(arch)
+        config.check()
+    except DesignError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    from cnnlab import runs
+    from cnnlab.mnist import load_mnist
+    from cnnlab.training import train
+
+    stop = {"asked": False}
+
+    def on_sigint(signum: int, frame: Any) -> None:
+        if stop["asked"]:
+            raise KeyboardInterrupt
+        stop["asked"] = True
+        print("\nStopping at the next batch (Ctrl-C again to abort)...", file=sys.stderr)
+
+    previous = signal.signal(signal.SIGINT, on_sigint)
+    printer = _Printer(quiet=args.quiet)
+    try:
+        result = train(arch, config, load_mnist(), on_progress=printer, should_stop=lambda: stop["asked"],
+                       threads=args.threads)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    printer.close()
+    if not result.has_model:
+        print("Stopped before the first epoch finished; nothing was saved.", file=sys.stderr)
+        return 1
+    name = args.name or label
+    if args.out:
+        path = runs.write_run(Path(args.out), arch, config, result, name)
+    else:
+        base = Path(args.runs_dir) if args.runs_dir else runs.default_runs_dir()
+        path = runs.save_run(base, args.owner, arch, config, result, name)
+    print(f"test accuracy {result.test_accuracy:.4f}, test loss {result.test_loss:.4f}, "
+          f"{result.epochs_completed} epoch(s), {result.train_seconds:.1f} s, "
+          f"{result.samples_per_sec:.0f} images/s")
+    print(f"saved run: {path}")
+    return 0
+
+
+def _load_design(text: str) -> tuple[Any, str]:
+    """A design from a file, stdin or a preset key, and a label for the run's name."""
+    from cnnlab.spec import Architecture
+
+    if text == "-":
+        return Architecture.from_json(sys.stdin.read()), "design"
+    path = Path(text)
+    if path.is_file():
+        try:
+            return Architecture.from_json(path.read_text(encoding="utf-8")), path.stem
+        except (OSError, UnicodeDecodeError) as exc:
+            raise DesignError(f"Cannot read the design file {text!r}: {exc}.") from None
+    from cnnlab.presets import PRESETS, get_preset
+
+    if text in PRESETS:
+        return get_preset(text).arch, text
+    raise DesignError(f"{text!r} is neither a design file nor a preset; give a JSON file or one of "
+                      f"{', '.join(PRESETS)}.")
+
+
+def _config(args: argparse.Namespace) -> TrainConfig:
+    """TrainConfig from --config, then the flags given on the command line."""
+    values: dict[str, Any] = {}
+    if args.config:
+        try:
+            values = json.loads(Path(args.config).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise DesignError(f"Cannot read the settings file {args.config!r} ({exc}).") from None
+        if not isinstance(values, dict):
+            raise DesignError("The settings file must hold a JSON object such as {\"epochs\": 3}.")
+    for flag, key in _FLAGS.items():
+        if getattr(args, flag) is not None:
+            values[key] = getattr(args, flag)
+    return TrainConfig.from_dict(values)
+
+
+class _Printer:
+    """A one-line progress bar on stderr, redrawn in place, and one kept line per epoch."""
+
+    def __init__(self, quiet: bool = False, width: int = 30) -> None:
+        self.quiet, self.width, self.printed_epochs = quiet, width, 0
+        self.tty = sys.stderr.isatty()
+
+    def __call__(self, p: Progress) -> None:
+        if self.quiet:
+            return
+        for row in p.epoch_history[self.printed_epochs:]:
+            val = (f"  val_loss {row['val_loss']:.4f}  val_acc {row['val_accuracy']:.4f}"
+                   if row.get("val_loss") is not None else "")
+            self._line(f"epoch {row['epoch']}/{p.epochs}  loss {_f(row['loss'])}  acc "
+                       f"{_f(row['accuracy'])}{val}  ({row['seconds']:.1f} s)\n")
+            self.printed_epochs += 1
+        if p.state == "training" and self.tty and p.batch < p.batches_per_epoch:
+            done = int(self.width * p.batch / max(p.batches_per_epoch, 1))
+            eta = f"ETA {p.eta_s:.0f} s" if p.eta_s is not None else ""
+            self._line(f"\repoch {p.epoch}/{p.epochs} [{'=' * done}{' ' * (self.width - done)}] "
+                       f"{p.batch}/{p.batches_per_epoch}  loss {_f(p.loss)}  acc {_f(p.accuracy)}  "
+                       f"{p.samples_per_sec:.0f} img/s  {eta}   ")
+        elif p.state == "evaluating":
+            self._line("evaluating on the 10,000 test images...\n")
+
+    def _line(self, text: str) -> None:
+        if text.endswith("\n") and self.tty:
+            text = "\r\033[K" + text  # replace the bar
+        sys.stderr.write(text)
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.tty and not self.quiet:
+            sys.stderr.write("\r\033[K")
+
+
+def _f(value: float | None) -> str:
+    return "  n/a " if value is None else f"{value:.4f}"

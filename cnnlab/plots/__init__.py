@@ -1,0 +1,1 @@
+"""Plotly figure builders for the pages (plotly only, no streamlit)."""

@@ -1,0 +1,156 @@
+"""The design as a row of feature-map volumes that shrink and deepen, drawn with Plotly.
+
+Each image-shaped output (height x width x channels) is a box seen at an angle: its front face's
+height follows the map's height in pixels, its thickness follows the square root of the
+channel count, and its slanted side follows the width. A vector (after Flatten or
+GlobalAveragePooling2D) is a thin bar whose height follows the log of its length. The exact
+sizes are written under every box, so the drawing never has to be read off by eye.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import plotly.graph_objects as go
+
+from cnnlab.arithmetic import Summary
+
+MAX_HEIGHT = 10.0  # drawing units of the tallest map
+MAX_THICKNESS = 2.6  # drawing units of the map with the most channels (plus MIN_THICKNESS)
+MIN_THICKNESS = 0.35
+SLANT = (0.3, 0.2)  # (x, y) drawing units of the slanted side per unit of map width
+VECTOR_WIDTH = 0.6
+GAP = 1.6
+MIN_SLOT = 2.8  # drawing units from one box's left edge to the next, room for labels
+REFERENCE_CHANNELS = 64  # fewer channels than this are drawn thinner than the maximum
+COLORS = {"Input": "#9aa5b1", "Conv2D": "#3b7dd8", "ResidualBlock": "#1f9e89",
+          "MaxPooling2D": "#5cb85c", "AveragePooling2D": "#8cc265", "Dropout": "#b0b0b0",
+          "BatchNormalization": "#9467bd", "Flatten": "#f0a030",
+          "GlobalAveragePooling2D": "#f0a030",
+          "Dense": "#e8743b"}
+_SHORT = {"Conv2D": "Conv", "MaxPooling2D": "Max pool", "AveragePooling2D": "Avg pool",
+          "Dropout": "Dropout", "BatchNormalization": "BatchNorm", "Flatten": "Flatten",
+          "GlobalAveragePooling2D": "Global avg", "Dense": "Dense", "ResidualBlock": "Residual"}
+
+
+@dataclass(frozen=True)
+class Box:
+    """One drawn output: where it sits and how big it is, in drawing units."""
+
+    position: int  # 0 for the input, else the layer's 1-based position
+    kind: str  # the layer type, or "Input"
+    name: str  # short label above the box, e.g. "Conv 32"
+    shape: tuple[int, ...]
+    x: float  # left edge of the front face
+    thickness: float  # x extent of the front face (channels)
+    height: float  # y extent of the front face (map height, or log of vector length)
+    slant: tuple[float, float]  # offset of the back face (map width); (0, 0) for vectors
+    hover: str
+
+    @property
+    def is_vector(self) -> bool:
+        return len(self.shape) == 1
+
+    @property
+    def center(self) -> float:
+        return self.x + (self.thickness + self.slant[0]) / 2
+
+
+def shape_label(shape: tuple[int, ...]) -> str:
+    """(26, 26, 32) -> '26×26×32'; (1600,) -> '1,600'."""
+    return "×".join(f"{d:,}" for d in shape)
+
+
+def short_name(kind: str, label: str) -> str:
+    """'Conv2D 32 3x3 valid' -> 'Conv 32'; 'Dense 128' -> 'Dense 128'; 'Flatten' -> 'Flatten'."""
+    words = label.split()
+    number = words[1] if len(words) > 1 and kind != "Dropout" else ""  # the rate is in the hover
+    if kind in ("MaxPooling2D", "AveragePooling2D"):
+        number = number.replace("x", "×")
+    return f"{_SHORT.get(kind, kind)} {number}".strip()
+
+
+def volume_boxes(summary: Summary) -> list[Box]:
+    """The input and every layer's output, laid out left to right."""
+    outputs = [(0, "Input", "Input", summary.input_shape, "the image")]
+    outputs += [(s.position, s.type, short_name(s.type, s.label), s.output_shape,
+                 f"{s.label}<br>{s.params:,} parameters") for s in summary.layers]
+    maps = [shape for *_, shape, _ in outputs if len(shape) == 3]
+    tallest = max((max(s[0], s[1]) for s in maps), default=1)
+    deepest = max([s[2] for s in maps] + [REFERENCE_CHANNELS])
+    longest = max((s[0] for *_, s, _ in outputs if len(s) == 1), default=10)
+    boxes, x = [], 0.0
+    for position, kind, name, shape, what in outputs:
+        if len(shape) == 3:
+            height = MAX_HEIGHT * shape[0] / tallest
+            thickness = MIN_THICKNESS + MAX_THICKNESS * math.sqrt(shape[2] / deepest)
+            width = MAX_HEIGHT * shape[1] / tallest
+            slant = (SLANT[0] * width, SLANT[1] * width)
+        else:  # a vector: log scale, so 10 and 12,544 both stay visible
+            fraction = math.log10(max(shape[0], 2)) / math.log10(max(longest, 10))
+            height = MAX_HEIGHT * max(0.12, fraction)
+            thickness, slant = VECTOR_WIDTH, (0.0, 0.0)
+        hover = f"<b>{name}</b> ({'input' if position == 0 else f'layer {position}'})<br>" \
+                f"output {shape_label(shape)}<br>{what}"
+        boxes.append(Box(position, kind, name, tuple(shape), x, thickness, height, slant, hover))
+        x += max(thickness + slant[0] + GAP, MIN_SLOT)
+    return boxes
+
+
+def _faces(box: Box) -> list[tuple[str, float]]:
+    """SVG paths of the front, top and side faces, with how much to darken each."""
+    x0, x1 = box.x, box.x + box.thickness
+    y0, y1 = -box.height / 2, box.height / 2
+    dx, dy = box.slant
+    front = f"M {x0},{y0} L {x1},{y0} L {x1},{y1} L {x0},{y1} Z"
+    if box.is_vector:
+        return [(front, 0.0)]
+    top = f"M {x0},{y1} L {x1},{y1} L {x1 + dx},{y1 + dy} L {x0 + dx},{y1 + dy} Z"
+    side = f"M {x1},{y0} L {x1 + dx},{y0 + dy} L {x1 + dx},{y1 + dy} L {x1},{y1} Z"
+    return [(front, 0.0), (top, 0.25), (side, -0.2)]
+
+
+def _shade(color: str, amount: float) -> str:
+    """Lighten (amount > 0) or darken (amount < 0) a '#rrggbb' color."""
+    rgb = [int(color[i:i + 2], 16) for i in (1, 3, 5)]
+    if amount >= 0:
+        rgb = [round(c + (255 - c) * amount) for c in rgb]
+    else:
+        rgb = [round(c * (1 + amount)) for c in rgb]
+    return "#" + "".join(f"{c:02x}" for c in rgb)
+
+
+def network_figure(summary: Summary, title: str | None = None) -> go.Figure:
+    """The volumes of `summary`'s design, labelled with their layer and exact shape."""
+    boxes = volume_boxes(summary)
+    fig = go.Figure()
+    for box in boxes:
+        color = COLORS.get(box.kind, "#888888")
+        for path, amount in _faces(box):
+            fig.add_shape(type="path", path=path, fillcolor=_shade(color, amount),
+                          line={"color": _shade(color, -0.45), "width": 1}, layer="above")
+    top = max(b.height / 2 + b.slant[1] for b in boxes)
+    crowded = len(boxes) > 5  # alternate the label rows so neighbours do not overlap
+    name_y = [top + 1.0 + (1.3 if crowded and i % 2 else 0.0) for i in range(len(boxes))]
+    shape_y = [-MAX_HEIGHT / 2 - 1.0 - (1.3 if crowded and i % 2 else 0.0)
+               for i in range(len(boxes))]
+    centers = [b.center for b in boxes]
+    fig.add_trace(go.Scatter(x=centers, y=name_y, mode="text", text=[b.name for b in boxes],
+                             textfont={"size": 12, "color": "#31333f"}, hoverinfo="skip",
+                             name="layer", showlegend=False))
+    fig.add_trace(go.Scatter(x=centers, y=shape_y, mode="text",
+                             text=[shape_label(b.shape) for b in boxes],
+                             textfont={"size": 12, "color": "#555b66"}, hoverinfo="skip",
+                             name="output shape", showlegend=False))
+    fig.add_trace(go.Scatter(x=centers, y=[0.0] * len(boxes), mode="markers",
+                             marker={"size": 26, "opacity": 0}, hovertext=[b.hover for b in boxes],
+                             hoverinfo="text", name="details", showlegend=False))
+    right = boxes[-1].x + boxes[-1].thickness + boxes[-1].slant[0]
+    fig.update_layout(
+        title=title, height=340, margin={"l": 10, "r": 10, "t": 40 if title else 10, "b": 10},
+        plot_bgcolor="white", paper_bgcolor="white", hovermode="closest", dragmode=False,
+        xaxis={"visible": False, "range": [-1.8, right + 2.0], "fixedrange": True},
+        yaxis={"visible": False, "range": [min(shape_y) - 1.0, max(name_y) + 1.0],
+               "fixedrange": True})
+    return fig

@@ -1,0 +1,73 @@
+"""The teacher's server settings: one TOML file plus environment variables, read once at start.
+
+Precedence, lowest first: the defaults in `Limits` and `Settings`, the TOML file
+(`classroom.toml` beside app.py, or the file named by CNNLAB_CONFIG), then environment
+variables such as CNNLAB_MAX_EPOCHS=10 or CNNLAB_RUNS_DIR=/srv/cnnlab/runs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+
+from cnnlab.errors import DesignError
+from cnnlab.limits import Limits
+
+REPO_DIR = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIG = REPO_DIR / "classroom.toml"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where runs live, how many trainings run at once, and every cap a student cannot bypass."""
+
+    runs_dir: Path = REPO_DIR / "models" / "runs"  # students' saved runs, one folder per student
+    default_model_dir: Path = REPO_DIR / "models" / "default"  # the shipped pretrained model
+    max_workers: int = max(1, os.cpu_count() or 1)  # trainings at once; the rest wait in a queue
+    limits: Limits = field(default_factory=Limits)
+
+
+def load_settings(path: Path | None = None, environ: Mapping[str, str] | None = None) -> Settings:
+    """Read the TOML file (if any) and the environment; bad values raise a DesignError naming them."""
+    environ = os.environ if environ is None else environ
+    path = Path(environ.get("CNNLAB_CONFIG", path or DEFAULT_CONFIG))
+    table: dict = {}
+    if path.exists():
+        try:
+            table = tomllib.loads(path.read_text())
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise DesignError(f"The settings file {path} is not valid TOML ({exc}).") from None
+    server = dict(table.get("server", {}))
+    caps = dict(table.get("limits", {}))
+    for name in ("runs_dir", "default_model_dir", "max_workers"):
+        if f"CNNLAB_{name.upper()}" in environ:
+            server[name] = environ[f"CNNLAB_{name.upper()}"]
+    for f in dataclasses.fields(Limits):
+        if f"CNNLAB_{f.name.upper()}" in environ:
+            caps[f.name] = environ[f"CNNLAB_{f.name.upper()}"]
+    unknown = (set(server) - {"runs_dir", "default_model_dir", "max_workers"}) | (
+        set(caps) - {f.name for f in dataclasses.fields(Limits)})
+    if unknown:
+        raise DesignError(f"Unknown setting(s) {sorted(unknown)} in {path} or the environment.")
+    limits = Limits(**{name: _positive_int(name, value) for name, value in caps.items()})
+    values: dict = {"limits": limits}
+    for name in ("runs_dir", "default_model_dir"):
+        if name in server:
+            values[name] = Path(server[name]).expanduser()
+    if "max_workers" in server:
+        values["max_workers"] = _positive_int("max_workers", server["max_workers"])
+    return Settings(**values)
+
+
+def _positive_int(name: str, value: object) -> int:
+    try:
+        number = int(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise DesignError(f"Setting {name} must be a whole number; got {value!r}.") from None
+    if number < 1:
+        raise DesignError(f"Setting {name} must be at least 1; got {number}.")
+    return number

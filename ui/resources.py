@@ -1,0 +1,78 @@
+"""Per-server shared resources, created once and shared read-only by every student's session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from cnnlab.settings import Settings, load_settings
+
+
+@st.cache_resource
+def settings() -> Settings:
+    """The teacher's settings (classroom.toml + environment), read once per server."""
+    return load_settings()
+
+
+@st.cache_resource
+def job_manager():
+    """The one training queue of this server: jobs run in worker processes, never in a rerun."""
+    from cnnlab.jobs import JobManager
+
+    config = settings()
+    return JobManager(config.runs_dir, max_workers=config.max_workers, limits=config.limits)
+
+
+@st.cache_resource
+def mnist():
+    """The bundled MNIST, loaded once per server (read-only arrays)."""
+    from cnnlab.mnist import load_mnist
+
+    return load_mnist()
+
+
+@st.cache_resource(max_entries=8)
+def _model(path: str, mtime: float):
+    from cnnlab.modelfile import load_model
+
+    return load_model(Path(path))
+
+
+@st.cache_resource(max_entries=8)
+def _inspector(path: str, mtime: float):
+    from cnnlab.insight import Inspector
+
+    return Inspector(_model(path, mtime))
+
+
+def _key(run_dir: str | Path) -> tuple[str, float]:
+    """The model file and its modification time, so a retrained run is never served stale."""
+    path = Path(run_dir) / "model.keras"
+    return str(path), path.stat().st_mtime if path.exists() else 0.0
+
+
+@st.cache_resource
+def _freeze_keras_heap() -> bool:
+    """Import Keras once, then gc.freeze() what it allocated.
+
+    Once Keras is in the server, Streamlit and Keras each run a full garbage collection after
+    every script run (about 0.18 s each, blocking every student); frozen objects are skipped.
+    """
+    import gc
+
+    import keras  # noqa: F401
+
+    gc.freeze()
+    return True
+
+
+def model(run_dir: str | Path):
+    """A run's Keras model, loaded once and kept in a small LRU cache (8 models) for all sessions."""
+    _freeze_keras_heap()
+    return _model(*_key(run_dir))
+
+
+def inspector(run_dir: str | Path):
+    """The feature-map and saliency helper of a run's model, built once per model like the model."""
+    return _inspector(*_key(run_dir))

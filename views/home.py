@@ -1,0 +1,56 @@
+"""Home: what CNN Lab is, the path through the pages, and the student's design at a glance.
+
+Light on purpose (no TensorFlow): it is the first page every student opens.
+"""
+
+import streamlit as st
+
+from cnnlab.glance import glance, shape_text
+from ui import session
+
+owner = session.student_id()
+PATH = [
+    ("views/convolution.py", "Convolution explained", ":material/grid_on:",
+     "Slide a kernel over a small grid one multiplication at a time, then over a real digit."),
+    ("views/design.py", "Design", ":material/view_in_ar:",
+     "Stack layers and see every layer's output shape and parameter count, with the arithmetic."),
+    ("views/train.py", "Train", ":material/model_training:",
+     "Train exactly that network on MNIST and watch its loss and accuracy live."),
+    ("views/evaluate.py", "Evaluate", ":material/analytics:",
+     "Test it on 10,000 unseen digits: accuracy per digit, confusions, its worst mistakes."),
+    ("views/draw.py", "Draw & predict", ":material/draw:",
+     "Draw a digit yourself and see what your network thinks, and why."),
+]
+
+st.title("CNN Lab")
+st.write("CNN Lab is a workbench for **convolutional neural networks** on MNIST, the classic "
+         "set of 70,000 handwritten digits. You design a network layer by layer and see exactly "
+         "what each layer computes, then train that very network, measure it, and test it on "
+         "digits you draw yourself.")
+
+st.subheader("Your path")
+for number, (path, title, icon, what) in enumerate(PATH, start=1):
+    c_link, c_what = st.columns([1, 3], vertical_alignment="center")
+    with c_link:
+        st.page_link(path, label=f"{number}. {title}", icon=icon, query_params={"lab": owner})
+    c_what.write(what)
+
+st.subheader("Your current design")
+design = glance(session.design())
+st.code(design.flow, language=None, wrap_lines=True)
+if design.error:
+    st.error(design.error)
+else:
+    c_params, c_in, c_out = st.columns(3)
+    c_params.metric("Total parameters", f"{design.total_params:,}",
+                    help="Every weight and bias the network learns (and any fixed statistics).")
+    c_in.metric("Input", shape_text(design.input_shape), help="A 28 × 28 grey image, 1 channel.")
+    c_out.metric("Output", shape_text(design.output_shape),
+                 help="One score per digit class, 0 to 9.")
+st.caption(f"{design.n_layers} layers. Change them on the Design page.")
+
+st.subheader("Your lab code")
+st.code(owner, language=None)
+st.write("This code is your workspace: your designs and training runs are kept under it. "
+         "**Bookmark this page's address to come back to your runs**: the code is in the "
+         "address (`?lab=…`), so the bookmark brings you straight back.")

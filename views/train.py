@@ -1,0 +1,66 @@
+"""Train: train the student's exact design on MNIST, watch it live, and manage the saved runs.
+
+Training runs in worker processes on the server (cnnlab.jobs); this page only submits jobs
+and polls them, so clicks, reruns or a closed tab never interrupt a training.
+"""
+
+import streamlit as st
+
+from cnnlab import runs, train_view
+from cnnlab.errors import DesignError
+from cnnlab.glance import glance
+from cnnlab.hyper import TrainConfig
+from ui import resources, session
+from ui import train_glue as glue
+
+owner = session.student_id()
+config = resources.settings()
+limits = config.limits
+
+st.title("Train your CNN")
+st.write("Pick how to train, click **Start training**, and watch your network learn: its loss "
+         "and accuracy update live, and the finished model is saved as one of your runs.")
+
+# 1. The design that will be trained
+arch = session.design()
+design = glance(arch)
+with st.container(border=True):
+    text, link = st.columns([4, 1], vertical_alignment="center")
+    params = "" if design.total_params is None else f" · **{design.total_params:,}** parameters"
+    text.markdown(f"**The design you will train** ({design.n_layers} layers{params})")
+    text.code(design.flow, language=None, wrap_lines=True)
+    link.page_link("views/design.py", label="Change it", icon=":material/view_in_ar:", query_params={"lab": owner})
+    if design.error:
+        st.error(design.error)
+
+# 2. How to train it
+st.subheader("Training settings")
+glue.init_form(limits)
+with st.container(border=True):
+    submitted = glue.settings_form(limits)
+if submitted is not None:
+    values, name = submitted
+    try:
+        job_id = resources.job_manager().submit(owner, arch, TrainConfig(**values), name)
+    except DesignError as err:
+        st.error(str(err), icon=":material/block:")
+    else:
+        st.session_state[glue.JOB_KEY] = job_id
+        st.session_state.pop(glue.STOP_KEY, None)
+
+# 3. The live view: queued, running, finished
+st.subheader("Your training")
+st.caption("Training runs on the server: you may switch pages or close this tab and come back "
+           "with your bookmark (your lab code is in the address); it keeps going.")
+glue.live_view(owner)
+
+# 4. Every run the student has saved
+st.subheader("Your runs")
+jobs = resources.job_manager().jobs(owner)
+saved = runs.list_runs(config.runs_dir, owner, running=train_view.active_run_dirs(jobs))
+glue.show_notice()
+if not saved:
+    st.caption("Your finished trainings will be listed here.")
+else:
+    st.dataframe(train_view.run_rows(saved), hide_index=True, key="train_runs_table")
+    glue.run_manager(saved, owner, config.runs_dir)

@@ -95,8 +95,8 @@ def sanitize_name(name: Any, default: str = "run") -> str:
 
 
 def new_run_id() -> str:
-    """Sortable by time and unique: 20250131-142501-a3f09c."""
-    return f"{datetime.now(timezone.utc):%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
+    """Sortable by time (to the microsecond) and unique: 20250131-142501-123456-a3f09c."""
+    return f"{datetime.now(timezone.utc):%Y%m%d-%H%M%S-%f}-{secrets.token_hex(3)}"
 
 
 def owner_dir(runs_dir: Path, owner: str) -> Path:
@@ -266,7 +266,8 @@ def versions() -> dict[str, str]:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    """ISO 8601 in UTC to the microsecond, so two runs begun in one second still sort by age."""
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
 
 
 def _read_json(path: Path) -> Any:

@@ -95,6 +95,13 @@ def test_cancelled_runs_are_listed_as_cancelled_and_newest_first(tmp_path):
         ("new", "cancelled"), ("old", "complete")]
 
 
+def test_runs_saved_within_one_second_still_list_newest_first(tmp_path):
+    names = [f"run {i}" for i in range(5)]
+    for name in names:  # five saves take far less than a second
+        runs.save_run(tmp_path, "alice", ARCH, CONFIG, fake_result(), name=name)
+    assert [r.name for r in runs.list_runs(tmp_path, "alice")] == names[::-1]
+
+
 def test_a_begun_run_without_meta_is_interrupted_or_running(tmp_path):
     path = runs.begin_run(tmp_path, "alice", ARCH, CONFIG, name="live")
     [info] = runs.list_runs(tmp_path, "alice")

@@ -76,12 +76,14 @@ class JobManager:
 
     def __init__(self, runs_dir: Path, max_workers: int | None = None,
                  limits: Limits = DEFAULT_LIMITS, *, poll_s: float = 0.1,
-                 stop_grace_s: float = 120.0, mnist_dir: str | None = None) -> None:
+                 stop_grace_s: float = 120.0, mnist_dir: str | None = None,
+                 worker_nice: int = 0) -> None:
         self.runs_dir, self.limits = Path(runs_dir), limits
         self.max_workers = max(1, max_workers or os.cpu_count() or 1)
         # each job gets an equal share of the cores, so N jobs do not oversubscribe the CPU
         self.threads = max(1, (os.cpu_count() or 1) // self.max_workers)
         self.poll_s, self.stop_grace_s, self.mnist_dir = poll_s, stop_grace_s, mnist_dir
+        self.worker_nice = worker_nice  # > 0: trainings yield the CPU to the web server
         self._context = multiprocessing.get_context("spawn")  # TensorFlow is not fork-safe
         self._lock = threading.RLock()
         self._wake = threading.Event()
@@ -200,7 +202,7 @@ class JobManager:
             try:
                 run_dir = begin_run(self.runs_dir, job.owner, arch, config, job.name)
                 spec = JobSpec(job_id, job.name, arch.to_dict(), config.to_dict(), str(run_dir),
-                               self.threads, self.mnist_dir)
+                               self.threads, self.mnist_dir, self.worker_nice)
                 handle = WorkerHandle(self._context, spec)
                 handle.start()
             except Exception as exc:  # e.g. the disk is full or no process can be started

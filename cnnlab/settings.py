@@ -19,6 +19,7 @@ from cnnlab.limits import Limits
 
 REPO_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = REPO_DIR / "classroom.toml"
+SERVER_SETTINGS = ("runs_dir", "default_model_dir", "max_workers", "worker_nice")  # [server] keys
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class Settings:
     runs_dir: Path = REPO_DIR / "models" / "runs"  # students' saved runs, one folder per student
     default_model_dir: Path = REPO_DIR / "models" / "default"  # the shipped pretrained model
     max_workers: int = max(1, os.cpu_count() or 1)  # trainings at once; the rest wait in a queue
+    worker_nice: int = 10  # trainings run at this nice level (0-19): page updates get the CPU first
     limits: Limits = field(default_factory=Limits)
 
 
@@ -43,13 +45,13 @@ def load_settings(path: Path | None = None, environ: Mapping[str, str] | None = 
             raise DesignError(f"The settings file {path} is not valid TOML ({exc}).") from None
     server = dict(table.get("server", {}))
     caps = dict(table.get("limits", {}))
-    for name in ("runs_dir", "default_model_dir", "max_workers"):
+    for name in SERVER_SETTINGS:
         if f"CNNLAB_{name.upper()}" in environ:
             server[name] = environ[f"CNNLAB_{name.upper()}"]
     for f in dataclasses.fields(Limits):
         if f"CNNLAB_{f.name.upper()}" in environ:
             caps[f.name] = environ[f"CNNLAB_{f.name.upper()}"]
-    unknown = (set(server) - {"runs_dir", "default_model_dir", "max_workers"}) | (
+    unknown = (set(server) - set(SERVER_SETTINGS)) | (
         set(caps) - {f.name for f in dataclasses.fields(Limits)})
     if unknown:
         raise DesignError(f"Unknown setting(s) {sorted(unknown)} in {path} or the environment.")
@@ -60,14 +62,24 @@ def load_settings(path: Path | None = None, environ: Mapping[str, str] | None = 
             values[name] = Path(server[name]).expanduser()
     if "max_workers" in server:
         values["max_workers"] = _positive_int("max_workers", server["max_workers"])
+    if "worker_nice" in server:
+        values["worker_nice"] = _nice_level(server["worker_nice"])
     return Settings(**values)
 
 
-def _positive_int(name: str, value: object) -> int:
+def _nice_level(value: object) -> int:
+    """0 (same priority as the web server) to 19 (only idle CPU), as the `nice` command counts."""
+    level = _positive_int("worker_nice", value, minimum=0)
+    if level > 19:
+        raise DesignError(f"Setting worker_nice must be between 0 and 19; got {level}.")
+    return level
+
+
+def _positive_int(name: str, value: object, minimum: int = 1) -> int:
     try:
         number = int(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         raise DesignError(f"Setting {name} must be a whole number; got {value!r}.") from None
-    if number < 1:
-        raise DesignError(f"Setting {name} must be at least 1; got {number}.")
+    if number < minimum:
+        raise DesignError(f"Setting {name} must be at least {minimum}; got {number}.")
     return number

@@ -35,11 +35,14 @@ class JobSpec:
     run_dir: str  # created by runs.begin_run before the worker starts
     threads: int  # TensorFlow intra-op threads for this job
     mnist_dir: str | None = None
+    nice: int = 0  # added to the process's nice level first thing: training yields to the pages
 
 
 def worker_main(spec: JobSpec, conn: Any, cancel: Any) -> None:
     """The child process: train, save the run (meta.json last), report; never raise."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    if spec.nice > 0:
+        os.nice(spec.nice)  # before TensorFlow starts its threads, so they all inherit it
 
     def send(kind: str, payload: Any) -> None:
         conn.send((kind, payload))  # whole messages; blocks only while the parent's pipe is full

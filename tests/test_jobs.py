@@ -11,6 +11,7 @@ import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
+import psutil
 import pytest
 
 from cnnlab import runs
@@ -95,11 +96,13 @@ def test_fifo_queue_positions_caps_and_owner_isolation(manager_factory, tmp_path
 
 
 def test_cancel_a_running_job_keeps_its_last_completed_epoch(manager_factory, tmp_path):
-    jm = manager_factory(max_workers=1)
+    jm = manager_factory(max_workers=1, worker_nice=5)
     config = TrainConfig(epochs=20, subset=3000, batch_size=16, validation_split=0.0)
     job = jm.submit("ann", CONV, config, "long")
     wait_for(lambda: len(jm.status(job).progress.epoch_history) >= 1, what="the first epoch")
     assert jm.status(job).state == "running" and jm.status(job).progress.epoch >= 1
+    # the worker yields the CPU to the web server: 5 steps nicer than this process
+    assert psutil.Process(worker_pid(job)).nice() == min(19, os.nice(0) + 5)
     assert jm.cancel(job, "ann")
     status = wait_for(lambda: (s := jm.status(job)).state != "running" and s, what="the stop")
     assert status.state == "cancelled" and status.error is None

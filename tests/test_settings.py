@@ -4,7 +4,7 @@ import pytest
 
 from cnnlab.errors import DesignError
 from cnnlab.limits import Limits
-from cnnlab.settings import DEFAULT_CONFIG, load_settings
+from cnnlab.settings import DEFAULT_CONFIG, Settings, load_settings
 
 
 def test_defaults_without_file_or_environment(tmp_path):
@@ -23,6 +23,14 @@ def test_file_then_environment_take_precedence(tmp_path):
     settings = load_settings(path, environ={"CNNLAB_MAX_EPOCHS": "2"})
     assert settings.limits.max_epochs == 2 and settings.limits.max_units == 64
     assert str(settings.runs_dir) == "/srv/runs" and settings.max_workers == 3
+    assert settings.worker_nice == Settings().worker_nice  # not in the file: the default
+
+
+@pytest.mark.parametrize("environ, level", [({}, 0), ({"CNNLAB_WORKER_NICE": "19"}, 19)])
+def test_worker_nice_from_file_or_environment(tmp_path, environ, level):
+    path = tmp_path / "class.toml"
+    path.write_text("[server]\nworker_nice = 0\n")
+    assert load_settings(path, environ=environ).worker_nice == level
 
 
 def test_config_path_from_environment(tmp_path):
@@ -36,6 +44,8 @@ def test_config_path_from_environment(tmp_path):
     ("[limits]\nmax_epochs = 'ten'\n", "max_epochs must be a whole number"),
     ("[limits]\nmax_epoch = 3\n", "Unknown setting"),
     ("[limits\n", "not valid TOML"),
+    ("[server]\nworker_nice = 20\n", "worker_nice must be between 0 and 19"),
+    ("[server]\nworker_nice = -1\n", "worker_nice must be at least 0"),
 ])
 def test_bad_settings_are_named(tmp_path, text, message):
     path = tmp_path / "bad.toml"

@@ -21,7 +21,8 @@ def job_manager():
     from cnnlab.jobs import JobManager
 
     config = settings()
-    return JobManager(config.runs_dir, max_workers=config.max_workers, limits=config.limits)
+    return JobManager(config.runs_dir, max_workers=config.max_workers, limits=config.limits,
+                      worker_nice=config.worker_nice)
 
 
 @st.cache_resource

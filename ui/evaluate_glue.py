@@ -65,6 +65,7 @@ def _evaluate(path: str, mtime_ns: int, size: int, disk_cache: bool):
     """One evaluation per model file version, shared read-only by every session of the server."""
     from cnnlab.evaluation import evaluate_run
 
+    resources.settle_keras()  # evaluating a run may load its model
     return evaluate_run(path, data=resources.mnist(), use_cache=disk_cache)
 
 

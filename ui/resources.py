@@ -54,23 +54,34 @@ def _key(run_dir: str | Path) -> tuple[str, float]:
 
 
 @st.cache_resource
-def _freeze_keras_heap() -> bool:
-    """Import Keras once, then gc.freeze() what it allocated.
+def settle_keras() -> bool:
+    """Import Keras once per server, keep its state between script runs and gc.freeze() it.
 
-    Once Keras is in the server, Streamlit and Keras each run a full garbage collection after
-    every script run (about 0.18 s each, blocking every student); frozen objects are skipped.
+    Once Keras is imported, Streamlit 1.67 calls keras.backend.clear_session() after every
+    script run of every session (script_runner._clean_problem_modules): a full garbage
+    collection plus TensorFlow's kernel cache emptied, about a sixth of the server's CPU under
+    a class's load, and the compiled kernels of every cached model thrown away. The server only
+    loads saved models and predicts (models are built in training workers), and Keras keeps
+    its naming state per thread, so there is nothing to clear: the hook is switched off.
+    Freezing TensorFlow's objects keeps the garbage collections that remain short.
     """
     import gc
 
     import keras  # noqa: F401
+    from streamlit.runtime.scriptrunner import script_runner
 
+    script_runner._clean_problem_modules = _clean_nothing
     gc.freeze()
     return True
 
 
+def _clean_nothing() -> None:
+    """Stands in for Streamlit's per-run Keras/matplotlib cleanup (see settle_keras)."""
+
+
 def model(run_dir: str | Path):
     """A run's Keras model, loaded once and kept in a small LRU cache (8 models) for all sessions."""
-    _freeze_keras_heap()
+    settle_keras()
     return _model(*_key(run_dir))
 
 

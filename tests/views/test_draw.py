@@ -8,6 +8,7 @@ AppTest cannot draw on the canvas component, so images go in through the page's 
 import io
 import os
 import shutil
+import sys
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
@@ -208,3 +209,20 @@ def test_clear_gives_a_new_empty_canvas(at):
     assert at.session_state["draw_canvas_count"] == 1
     assert EMPTY_MESSAGE in [i.value for i in at.info]
     assert not at.exception
+
+
+def test_reruns_keep_keras_state_for_every_session(monkeypatch, tmp_path):
+    """Streamlit would call keras.backend.clear_session() after each run (a full garbage
+    collection and TensorFlow's kernel cache thrown away); the server switches that off."""
+    import keras
+
+    cleared = []
+    monkeypatch.setattr(keras.backend, "clear_session", lambda *a, **k: cleared.append(1))
+    monkeypatch.setenv("CNNLAB_RUNS_DIR", str(tmp_path))
+    st.cache_resource.clear()
+    app = AppTest.from_file(PAGE, default_timeout=60)
+    app.session_state["student_id"] = OWNER
+    app.run()
+    app.run()
+    assert not app.exception and "keras" in sys.modules  # the shipped model was loaded
+    assert cleared == []

@@ -33,7 +33,7 @@ def _pad_rects(shape: tuple[int, int], pad: tuple[int, int, int, int]) -> list[d
     (rows, cols), (top, bottom, left, right) = shape, pad
     strips = [(0, 0, top, cols), (rows - bottom, 0, rows, cols),
               (top, 0, rows - bottom, left), (top, cols - right, rows - bottom, cols)]
-    return [_cell_rect(*s, name="padding", fillcolor=PAD_FILL, line_width=0, layer="above")
+    return [_cell_rect(*s, name="padding", fillcolor=PAD_FILL, line=dict(width=0), layer="above")
             for s in strips if s[2] > s[0] and s[3] > s[1]]
 
 
@@ -50,18 +50,27 @@ def _color_range(values: np.ndarray, signed: bool | None) -> dict:
                 zmax=top)
 
 
-def _square_axes(fig: go.Figure, rows: int, cols: int, ticks: bool,
-                 offset: tuple[int, int] = (0, 0)) -> None:
-    """Unit cells, row 0 on top, square; tick labels count from the image's own (0, 0)."""
-    def axis(n: int, shift: int, reverse: bool = False) -> dict:
-        return dict(range=[n - 0.5, -0.5] if reverse else [-0.5, n - 0.5], showgrid=False,
-                    zeroline=False, showticklabels=ticks, ticks="", showline=False,
-                    tickmode="array", tickvals=list(range(n)),
-                    ticktext=[str(i - shift) for i in range(n)], tickfont_size=10)
+def _title(text: str) -> dict:
+    """The figure title, small and left-aligned like every title on the page."""
+    return dict(text=text, font=dict(size=15), x=0, xanchor="left")
 
-    fig.update_xaxes(**axis(cols, offset[1]), side="top", constrain="domain")
-    fig.update_yaxes(**axis(rows, offset[0], reverse=True), scaleanchor="x", constrain="domain",
-                     constraintoward="top")
+
+def _unit_axis(n: int, ticks: bool, shift: int = 0, reverse: bool = False) -> dict:
+    """One axis of `n` unit cells; tick labels count from the image's own 0 (`shift` cells in)."""
+    return dict(range=[n - 0.5, -0.5] if reverse else [-0.5, n - 0.5], showgrid=False,
+                zeroline=False, showticklabels=ticks, ticks="", showline=False,
+                tickmode="array", tickvals=list(range(n)),
+                ticktext=[str(i - shift) for i in range(n)], tickfont=dict(size=10))
+
+
+def _square_axes(rows: int, cols: int, ticks: bool, offset: tuple[int, int] = (0, 0),
+                 **extra) -> dict:
+    """Layout entries `xaxis` and `yaxis`: unit cells, row 0 on top, square; tick labels count
+    from the image's own (0, 0). `extra` (e.g. a frame line) goes into both axes."""
+    return dict(
+        xaxis=dict(_unit_axis(cols, ticks, offset[1]), side="top", constrain="domain", **extra),
+        yaxis=dict(_unit_axis(rows, ticks, offset[0], reverse=True), scaleanchor="x",
+                   constrain="domain", constraintoward="top", **extra))
 
 
 def grid_height(rows: int, cell_px: int = 32) -> int:
@@ -86,17 +95,6 @@ def grid_heatmap(values: np.ndarray, title: str = "", *, highlight: Box4 | None 
     rows, cols = z.shape
     if any(p < 0 for p in pad) or pad[0] + pad[1] > rows or pad[2] + pad[3] > cols:
         raise ValueError(f"padding {pad} does not fit a {rows}x{cols} grid")
-    text = [[format_number(v) for v in row] for row in z]
-    fig = go.Figure()
-    if np.isnan(z).any():
-        fig.add_trace(go.Heatmap(z=np.zeros_like(z), colorscale=[[0, EMPTY], [1, EMPTY]],
-                                 showscale=False, hoverinfo="skip", xgap=2, ygap=2, name="empty"))
-    fig.add_trace(go.Heatmap(
-        z=z, text=text, texttemplate="%{text}" if annotate else None,
-        textfont_size=14 if max(rows, cols) <= 9 else 11, showscale=False, xgap=2, ygap=2,
-        name="values", hovertemplate="row %{y}, col %{x}: %{text}<extra></extra>",
-        **_color_range(z if scale_like is None else np.asarray(scale_like, dtype=np.float64),
-                       signed)))
     shapes = _pad_rects((rows, cols), pad)
     if any(pad):  # the real image's edge, dashed
         shapes.append(_cell_rect(pad[0], pad[2], rows - pad[1], cols - pad[3], name="image edge",
@@ -107,11 +105,23 @@ def grid_heatmap(values: np.ndarray, title: str = "", *, highlight: Box4 | None 
             raise ValueError(f"highlight {highlight} is outside the {rows}x{cols} grid")
         shapes.append(_cell_rect(r0, c0, r1, c1, name="highlight",
                                  line=dict(color=HIGHLIGHT, width=4), layer="above"))
-    fig.update_layout(title=dict(text=title, font_size=15, x=0, xanchor="left"), shapes=shapes,
-                      height=height or grid_height(rows), margin=dict(l=30, r=10, t=70, b=10),
-                      plot_bgcolor="white", paper_bgcolor="white")
-    _square_axes(fig, rows, cols, ticks, (pad[0], pad[2]))
-    return fig
+    data = []
+    if np.isnan(z).any():
+        data.append(dict(type="heatmap", z=np.zeros_like(z), colorscale=[[0, EMPTY], [1, EMPTY]],
+                         showscale=False, hoverinfo="skip", xgap=2, ygap=2, name="empty"))
+    values_trace = dict(
+        type="heatmap", z=z, text=[[format_number(v) for v in row] for row in z.tolist()],
+        textfont=dict(size=14 if max(rows, cols) <= 9 else 11), showscale=False, xgap=2, ygap=2,
+        name="values", hovertemplate="row %{y}, col %{x}: %{text}<extra></extra>",
+        **_color_range(z if scale_like is None else np.asarray(scale_like, dtype=np.float64),
+                       signed))
+    if annotate:
+        values_trace["texttemplate"] = "%{text}"
+    data.append(values_trace)
+    return go.Figure(data=data, layout=dict(
+        title=_title(title), shapes=shapes, height=height or grid_height(rows),
+        margin=dict(l=30, r=10, t=70, b=10), plot_bgcolor="white", paper_bgcolor="white",
+        **_square_axes(rows, cols, ticks, (pad[0], pad[2]))))
 
 
 def image_heatmap(image: np.ndarray, title: str = "", *, signed: bool | None = None,
@@ -129,16 +139,14 @@ def image_heatmap(image: np.ndarray, title: str = "", *, signed: bool | None = N
                          signed)
     if style["colorscale"] == UNSIGNED:
         style["zmax"] = max(1.0, style["zmax"])  # a [0, 1] digit keeps its true greys
-    fig = go.Figure(go.Heatmap(
-        z=z, showscale=colorbar, name="values", colorbar=dict(thickness=12, len=0.8),
-        hovertemplate="row %{y}, col %{x}: %{z:.3f}<extra></extra>", **style))
-    fig.update_layout(title=dict(text=title, font_size=15, x=0, xanchor="left"), height=height,
-                      margin=dict(l=10, r=10, t=50, b=10), plot_bgcolor="white")
-    _square_axes(fig, z.shape[0], z.shape[1], ticks=False)
+    # a thin frame: white paper would otherwise hide where the image ends
     frame = dict(showline=True, mirror=True, linecolor="#b8bcc4", linewidth=1)
-    fig.update_xaxes(**frame)
-    fig.update_yaxes(**frame)  # white paper would otherwise hide where the image ends
-    return fig
+    return go.Figure(
+        data=[dict(type="heatmap", z=z, showscale=colorbar, name="values",
+                   colorbar=dict(thickness=12, len=0.8),
+                   hovertemplate="row %{y}, col %{x}: %{z:.3f}<extra></extra>", **style)],
+        layout=dict(title=_title(title), height=height, margin=dict(l=10, r=10, t=50, b=10),
+                    plot_bgcolor="white", **_square_axes(*z.shape, ticks=False, **frame)))
 
 
 def receptive_figure(rings: np.ndarray, title: str = "") -> go.Figure:
@@ -155,24 +163,24 @@ def receptive_figure(rings: np.ndarray, title: str = "") -> go.Figure:
     colours = [EMPTY] + [blues[min(i, len(blues) - 1)] for i in range(n)]
     scale = [[edge, c] for i, c in enumerate(colours) for edge in (i / len(colours),
                                                                   (i + 1) / len(colours))]
-    text = [[str(v) if v else "" for v in row] for row in z]
+    text = [[str(v) if v else "" for v in row] for row in z.tolist()]
     seen = np.argwhere(z > 0)
     (r0, c0), (r1, c1) = seen.min(axis=0), seen.max(axis=0) + 1
     centre = size // 2
-    fig = go.Figure([
-        go.Heatmap(z=z, zmin=-0.5, zmax=n + 0.5, colorscale=scale, showscale=False, text=text,
-                   texttemplate="%{text}", textfont_size=13, xgap=2, ygap=2, name="layer",
+    return go.Figure(
+        data=[dict(type="heatmap", z=z, zmin=-0.5, zmax=n + 0.5, colorscale=scale,
+                   showscale=False, text=text, texttemplate="%{text}", textfont=dict(size=13),
+                   xgap=2, ygap=2, name="layer",
                    hovertemplate="row %{y}, col %{x}: seen from layer %{text}<extra></extra>"),
-        go.Scatter(x=[centre], y=[centre], mode="markers", name="output cell",
-                   marker=dict(symbol="circle-open", size=26, color=HIGHLIGHT, line_width=3),
-                   hoverinfo="skip", showlegend=False)])
-    fig.update_layout(title=dict(text=title, font_size=15, x=0, xanchor="left"),
-                      shapes=[_cell_rect(r0, c0, r1, c1, name="highlight",
-                                         line=dict(color=HIGHLIGHT, width=4), layer="above")],
-                      height=grid_height(size, 30), margin=dict(l=10, r=10, t=50, b=10),
-                      plot_bgcolor="white")
-    _square_axes(fig, size, size, ticks=False)
-    return fig
+              dict(type="scatter", x=[centre], y=[centre], mode="markers", name="output cell",
+                   marker=dict(symbol="circle-open", size=26, color=HIGHLIGHT,
+                               line=dict(width=3)),
+                   hoverinfo="skip", showlegend=False)],
+        layout=dict(title=_title(title),
+                    shapes=[_cell_rect(r0, c0, r1, c1, name="highlight",
+                                       line=dict(color=HIGHLIGHT, width=4), layer="above")],
+                    height=grid_height(size, 30), margin=dict(l=10, r=10, t=50, b=10),
+                    plot_bgcolor="white", **_square_axes(size, size, ticks=False)))
 
 
 def shape_text(shape: Sequence[int]) -> str:

@@ -28,21 +28,20 @@ MAX_CHANNELS = 16  # feature maps shown per layer by default
 STEP_TITLES = ("1. Grayscale", "2. Crop to the ink", "3. Fit in 20×20", "4. Centre in 28×28")
 
 
-def _image_axes(fig: go.Figure, row: int | None = None, col: int | None = None,
-                anchor: str = "x") -> None:
-    """Square pixels, row 0 on top, no ticks: a picture, not a chart."""
-    where = {} if row is None else {"row": row, "col": col}
-    fig.update_xaxes(showticklabels=False, showgrid=False, zeroline=False, ticks="",
-                     constrain="domain", **where)
-    fig.update_yaxes(showticklabels=False, showgrid=False, zeroline=False, ticks="",
-                     autorange="reversed", scaleanchor=anchor, constrain="domain", **where)
+def _image_axes(suffix: str = "") -> dict:
+    """Layout entries for one picture, not a chart: square pixels, row 0 on top, no ticks, on
+    the axes x{suffix} / y{suffix}."""
+    common = dict(showticklabels=False, showgrid=False, zeroline=False, ticks="",
+                  constrain="domain")
+    return {f"xaxis{suffix}": dict(common),
+            f"yaxis{suffix}": dict(common, autorange="reversed", scaleanchor=f"x{suffix}")}
 
 
-def _ink(image: np.ndarray, name: str = "", hover: str = "value") -> go.Heatmap:
-    """One grey image as a heatmap, black 0 to white 1, its value on hover."""
-    return go.Heatmap(z=np.asarray(image, np.float32), colorscale=INK, zmin=0.0, zmax=1.0,
-                      showscale=False, name=name,
-                      hovertemplate=f"row %{{y}}, col %{{x}}<br>{hover} %{{z:.2f}}<extra></extra>")
+def _ink(image: np.ndarray, name: str = "", hover: str = "value") -> dict:
+    """One grey image as a heatmap trace, black 0 to white 1, its value on hover."""
+    return dict(type="heatmap", z=np.asarray(image, np.float32), colorscale=INK, zmin=0.0,
+                zmax=1.0, showscale=False, name=name,
+                hovertemplate=f"row %{{y}}, col %{{x}}<br>{hover} %{{z:.2f}}<extra></extra>")
 
 
 def probability_bars(probs: np.ndarray, height: int = 320) -> go.Figure:
@@ -52,17 +51,16 @@ def probability_bars(probs: np.ndarray, height: int = 320) -> go.Figure:
         raise ValueError(f"expected ten probabilities; got shape {probs.shape}")
     winner = int(np.argmax(probs))
     percent = probs * 100  # (10,) fractions -> percent
-    fig = go.Figure(go.Bar(
-        x=[str(d) for d in range(10)], y=percent,
-        marker_color=[WINNER if d == winner else OTHERS for d in range(10)],
+    bars = dict(
+        type="bar", x=[str(d) for d in range(10)], y=percent,
+        marker=dict(color=[WINNER if d == winner else OTHERS for d in range(10)]),
         text=[f"{p:.1f}%" if p >= 0.05 else "" for p in percent], textposition="outside",
-        textfont_size=12,
-        cliponaxis=False, hovertemplate="digit %{x}: %{y:.2f}%<extra></extra>"))
-    fig.update_layout(height=height, margin=dict(l=10, r=10, t=30, b=10), showlegend=False,
-                      bargap=0.25)
-    fig.update_xaxes(title_text="digit", type="category")
-    fig.update_yaxes(title_text="probability (%)", range=[0, 108], ticksuffix="%")
-    return fig
+        textfont=dict(size=12), cliponaxis=False,
+        hovertemplate="digit %{x}: %{y:.2f}%<extra></extra>")
+    return go.Figure(data=[bars], layout=dict(
+        height=height, margin=dict(l=10, r=10, t=30, b=10), showlegend=False, bargap=0.25,
+        xaxis=dict(title=dict(text="digit"), type="category"),
+        yaxis=dict(title=dict(text="probability (%)"), range=[0, 108], ticksuffix="%")))
 
 
 def image_heatmap(image: np.ndarray, title: str = "", height: int = 320,
@@ -71,11 +69,10 @@ def image_heatmap(image: np.ndarray, title: str = "", height: int = 320,
     image = np.asarray(image, np.float32)
     if image.ndim != 2:
         raise ValueError(f"expected a (height, width) image; got shape {image.shape}")
-    fig = go.Figure(_ink(image, title, hover))
-    _image_axes(fig)
-    fig.update_layout(height=height, margin=dict(l=5, r=5, t=35 if title else 5, b=5),
-                      title=dict(text=title, font_size=14) if title else None)
-    return fig
+    layout = dict(_image_axes(), height=height, margin=dict(l=5, r=5, t=35 if title else 5, b=5))
+    if title:
+        layout["title"] = dict(text=title, font=dict(size=14))
+    return go.Figure(data=[_ink(image, title, hover)], layout=layout)
 
 
 def for_display(image: np.ndarray, max_side: int = DISPLAY_SIDE) -> np.ndarray:
@@ -113,12 +110,10 @@ def _panel_axes(count: int, gap: float = 0.04) -> dict:
     for i in range(count):
         suffix = "" if i == 0 else str(i + 1)
         start = i * (width + gap)
-        common = dict(showticklabels=False, showgrid=False, zeroline=False, ticks="",
-                      constrain="domain")
-        layout[f"xaxis{suffix}"] = dict(domain=[start, start + width], anchor=f"y{suffix}",
-                                        **common)
-        layout[f"yaxis{suffix}"] = dict(anchor=f"x{suffix}", autorange="reversed",
-                                        scaleanchor=f"x{suffix}", **common)
+        axes = _image_axes(suffix)
+        axes[f"xaxis{suffix}"].update(domain=[start, start + width], anchor=f"y{suffix}")
+        axes[f"yaxis{suffix}"]["anchor"] = f"x{suffix}"
+        layout.update(axes)
     return layout
 
 
@@ -127,23 +122,20 @@ def preprocessing_strip(steps, height: int = 270) -> go.Figure:
     images = (for_display(steps.grayscale), for_display(steps.cropped), steps.fitted20,
               steps.final28)
     layout = _panel_axes(len(images))
-    traces = []
-    titles = []
+    traces, titles, frames = [], [], []
     for i, (image, title, caption) in enumerate(zip(images, STEP_TITLES, step_captions(steps))):
         suffix = "" if i == 0 else str(i + 1)
-        trace = _ink(image, title)
-        trace.update(xaxis=f"x{suffix}", yaxis=f"y{suffix}")
-        traces.append(trace)
+        traces.append(dict(_ink(image, title), xaxis=f"x{suffix}", yaxis=f"y{suffix}"))
         middle = sum(layout[f"xaxis{suffix}"]["domain"]) / 2
         titles.append(dict(text=f"<b>{title}</b><br><span style='font-size:11px'>{caption}</span>",
                            yshift=6,
                            x=middle, y=1.0, xref="paper", yref="paper", xanchor="center",
-                           yanchor="bottom", showarrow=False, font_size=12))
-    frames = [dict(type="rect", xref=t.xaxis, yref=t.yaxis, x0=-0.5, y0=-0.5,
-                   x1=image.shape[1] - 0.5, y1=image.shape[0] - 0.5, line_color=FRAME,
-                   line_width=1) for t, image in zip(traces, images)]
-    return go.Figure(traces, dict(layout, annotations=titles, shapes=frames, height=height,
-                                  margin=dict(l=5, r=5, t=75, b=5)))
+                           yanchor="bottom", showarrow=False, font=dict(size=12)))
+        frames.append(dict(type="rect", xref=f"x{suffix}", yref=f"y{suffix}", x0=-0.5, y0=-0.5,
+                           x1=image.shape[1] - 0.5, y1=image.shape[0] - 0.5,
+                           line=dict(color=FRAME, width=1)))
+    return go.Figure(data=traces, layout=dict(layout, annotations=titles, shapes=frames,
+                                              height=height, margin=dict(l=5, r=5, t=75, b=5)))
 
 
 def mosaic(maps: np.ndarray, cols: int, gap: int = 1) -> tuple[np.ndarray, np.ndarray]:
@@ -182,15 +174,14 @@ def feature_map_grid(maps: np.ndarray, max_channels: int = MAX_CHANNELS, cols: i
     bound = max(-low, top) or 1.0
     scale = (dict(colorscale=SIGNED, zmin=-bound, zmax=bound) if low < 0 else
              dict(colorscale=ACTIVATION, zmin=0.0, zmax=top if top > 0 else 1.0))
-    fig = go.Figure(go.Heatmap(
-        z=tiles, customdata=where, hoverongaps=False, name="feature maps",
+    heat = dict(
+        type="heatmap", z=tiles, customdata=where, hoverongaps=False, name="feature maps",
         colorbar=dict(thickness=10, title=dict(text="output", side="right")),
         hovertemplate="filter %{customdata[0]}<br>row %{customdata[1]}, col %{customdata[2]}"
-                      "<br>%{z:.3f}<extra></extra>", **scale))
-    _image_axes(fig)
-    fig.update_layout(height=20 + rows * cell_px, margin=dict(l=5, r=5, t=10, b=10),
-                      plot_bgcolor="rgba(0,0,0,0)")
-    return fig
+                      "<br>%{z:.3f}<extra></extra>", **scale)
+    return go.Figure(data=[heat], layout=dict(
+        _image_axes(), height=20 + rows * cell_px, margin=dict(l=5, r=5, t=10, b=10),
+        plot_bgcolor="rgba(0,0,0,0)"))
 
 
 def feature_map_caption(layer_name: str, kind: str, shape: tuple[int, int, int],
@@ -209,11 +200,9 @@ def saliency_overlay(x28: np.ndarray, saliency: np.ndarray, height: int = 320) -
     if x28.shape != saliency.shape or x28.ndim != 2:
         raise ValueError(f"image and saliency must be the same (H, W); got {x28.shape} and "
                          f"{saliency.shape}")
-    fig = go.Figure([
-        _ink(x28, "input", hover="ink"),
-        go.Heatmap(z=saliency, colorscale=SALIENCY, zmin=0.0, zmax=1.0, name="saliency",
-                   colorbar=dict(thickness=10, title=dict(text="influence", side="right")),
-                   hovertemplate="row %{y}, col %{x}<br>influence %{z:.2f}<extra></extra>")])
-    _image_axes(fig)
-    fig.update_layout(height=height, margin=dict(l=5, r=5, t=5, b=5))
-    return fig
+    influence = dict(
+        type="heatmap", z=saliency, colorscale=SALIENCY, zmin=0.0, zmax=1.0, name="saliency",
+        colorbar=dict(thickness=10, title=dict(text="influence", side="right")),
+        hovertemplate="row %{y}, col %{x}<br>influence %{z:.2f}<extra></extra>")
+    return go.Figure(data=[_ink(x28, "input", hover="ink"), influence],
+                     layout=dict(_image_axes(), height=height, margin=dict(l=5, r=5, t=5, b=5)))

@@ -31,11 +31,10 @@ RUN_COLORS = ("#3b7dd8", "#e8743b", "#1f9e89", "#a05195", "#d45087", "#665191", 
               "#b8860b", "#2f4b7c", "#8c564b")
 
 
-def _square_axes(fig: go.Figure) -> None:
-    """Square cells, row 0 on top, no grid lines."""
-    fig.update_xaxes(showgrid=False, zeroline=False, constrain="domain")
-    fig.update_yaxes(showgrid=False, zeroline=False, autorange="reversed", scaleanchor="x",
-                     constrain="domain")
+def _square_axes(**extra) -> tuple[dict, dict]:
+    """Layout entries for square cells, row 0 on top, no grid lines; `extra` goes on both axes."""
+    common = dict(showgrid=False, zeroline=False, constrain="domain", **extra)
+    return dict(common), dict(common, autorange="reversed", scaleanchor="x")
 
 
 def confusion_values(cm: np.ndarray, mode: str = "counts") -> np.ndarray:
@@ -71,36 +70,35 @@ def confusion_figure(cm: np.ndarray, mode: str = "counts",
     right = np.where(diag, recall, np.nan)
     top_wrong = float(np.nanmax(wrong)) if n > 1 and np.nanmax(wrong) > 0 else 1.0
     digits = list(range(n))
-    fig = go.Figure()
-    fig.add_trace(go.Heatmap(z=wrong, x=digits, y=digits, text=np.where(diag, "", text),
-                             texttemplate="%{text}", colorscale=WRONG, zmin=0, zmax=top_wrong,
-                             showscale=False, hoverinfo="skip", name="mistakes", xgap=1, ygap=1))
-    fig.add_trace(go.Heatmap(z=right, x=digits, y=digits, text=np.where(diag, text, ""),
-                             texttemplate="%{text}", colorscale=CORRECT, zmin=0, zmax=100,
-                             showscale=False,
-                             hoverinfo="skip", name="correct", xgap=1, ygap=1,
-                             textfont=dict(color="white")))
     support = counts.sum(axis=1)
     tt, pp = np.meshgrid(digits, digits, indexing="ij")  # (n, n) true, predicted
     share = recall  # each cell as percent of its row (the true digit's images)
-    fig.add_trace(go.Scatter(
-        x=pp.ravel(), y=tt.ravel(), mode="markers", name="cells", showlegend=False,
-        marker=dict(size=28, symbol="square", opacity=0, color="#000000"),
+    mistakes = dict(type="heatmap", z=wrong, x=digits, y=digits, text=np.where(diag, "", text),
+                    texttemplate="%{text}", colorscale=WRONG, zmin=0, zmax=top_wrong,
+                    showscale=False, hoverinfo="skip", name="mistakes", xgap=1, ygap=1)
+    correct = dict(type="heatmap", z=right, x=digits, y=digits, text=np.where(diag, text, ""),
+                   texttemplate="%{text}", colorscale=CORRECT, zmin=0, zmax=100, showscale=False,
+                   hoverinfo="skip", name="correct", xgap=1, ygap=1,
+                   textfont=dict(color="white"))
+    cells = dict(
+        type="scatter", x=pp.ravel(), y=tt.ravel(), mode="markers", name="cells",
+        showlegend=False, marker=dict(size=28, symbol="square", opacity=0, color="#000000"),
         selected=dict(marker=dict(opacity=0)), unselected=dict(marker=dict(opacity=0)),
         customdata=np.stack([counts.ravel(), share.ravel(), support[tt.ravel()]], axis=1),
         hovertemplate=("true %{y}, predicted %{x}<br>%{customdata[0]:,} images "
                        "(%{customdata[1]:.1f}% of the %{customdata[2]:,} %{y}s)"
-                       "<br><i>click to see them</i><extra></extra>")))
+                       "<br><i>click to see them</i><extra></extra>"))
+    shapes = []
     if selected is not None:
         t, p = selected
-        fig.add_shape(type="rect", x0=p - 0.5, x1=p + 0.5, y0=t - 0.5, y1=t + 0.5,
-                      line=dict(color=HIGHLIGHT, width=3), name="selected")
-    fig.update_xaxes(title_text="predicted digit", tickvals=digits, side="top")
-    fig.update_yaxes(title_text="true digit", tickvals=digits)
-    _square_axes(fig)
-    fig.update_layout(height=height, margin=dict(l=10, r=10, t=40, b=10),
-                      plot_bgcolor="white", hovermode="closest", dragmode=False)
-    return fig
+        shapes.append(dict(type="rect", x0=p - 0.5, x1=p + 0.5, y0=t - 0.5, y1=t + 0.5,
+                           line=dict(color=HIGHLIGHT, width=3), name="selected"))
+    xaxis, yaxis = _square_axes(tickvals=digits)
+    return go.Figure(data=[mistakes, correct, cells], layout=dict(
+        xaxis=dict(xaxis, title=dict(text="predicted digit"), side="top"),
+        yaxis=dict(yaxis, title=dict(text="true digit")),
+        shapes=shapes, height=height, margin=dict(l=10, r=10, t=40, b=10),
+        plot_bgcolor="white", hovermode="closest", dragmode=False))
 
 
 def _tile_canvas(tiles: np.ndarray, columns: int, gap: int, caption_room: int
@@ -146,24 +144,23 @@ def image_gallery(images: np.ndarray, captions: Sequence[str], columns: int = 8,
     """Digits white on black, as MNIST stores them, in a grid with a caption under each."""
     if len(captions) != len(images):
         raise ValueError(f"{len(images)} images but {len(captions)} captions")
-    fig = go.Figure()
     if not len(images):
-        fig.update_layout(height=60, xaxis_visible=False, yaxis_visible=False,
-                          margin=dict(l=0, r=0, t=0, b=0))
-        return fig
+        return go.Figure(layout=dict(height=60, xaxis=dict(visible=False),
+                                     yaxis=dict(visible=False), margin=dict(l=0, r=0, t=0, b=0)))
     canvas, anchors = gallery_canvas(images, columns)
-    fig.add_trace(go.Image(source=png_uri(canvas), x0=0, y0=0, dx=1, dy=1, hoverinfo="skip",
-                           name="images"))
-    for (x, y), caption in zip(anchors, captions):
-        fig.add_annotation(x=x, y=y + 1, text=caption, showarrow=False, yanchor="top",
-                           font=dict(size=11), xref="x", yref="y")
+    picture = dict(type="image", source=png_uri(canvas), x0=0, y0=0, dx=1, dy=1,
+                   hoverinfo="skip", name="images")
+    labels = [dict(x=x, y=y + 1, text=caption, showarrow=False, yanchor="top",
+                   font=dict(size=11), xref="x", yref="y")
+              for (x, y), caption in zip(anchors, captions)]
     height, width = canvas.shape
-    fig.update_xaxes(visible=False, range=[-0.5, width - 0.5], constrain="domain")
-    fig.update_yaxes(visible=False, range=[height - 0.5, -0.5], scaleanchor="x",
-                     constrain="domain")
-    fig.update_layout(height=int(height * pixel) + 10, margin=dict(l=0, r=0, t=0, b=10),
-                      plot_bgcolor="white", dragmode=False)
-    return fig
+    return go.Figure(data=[picture], layout=dict(
+        annotations=labels,
+        xaxis=dict(visible=False, range=[-0.5, width - 0.5], constrain="domain"),
+        yaxis=dict(visible=False, range=[height - 0.5, -0.5], scaleanchor="x",
+                   constrain="domain"),
+        height=int(height * pixel) + 10, margin=dict(l=0, r=0, t=0, b=10),
+        plot_bgcolor="white", dragmode=False))
 
 
 def filter_tiles(kernels: np.ndarray) -> np.ndarray:
@@ -193,40 +190,41 @@ def filter_grid(kernels: np.ndarray, columns: int = 8, pixel: float = 22.0) -> g
         y0, x0 = r * (h + 1), c * (w + 1)
         number[y0:y0 + h, x0:x0 + w] = i + 1
         weight[y0:y0 + h, x0:x0 + w] = means[i]
-    fig = go.Figure(go.Heatmap(
-        z=canvas, customdata=np.stack([number, weight], axis=-1), colorscale=SIGNED, zmin=-1,
-        zmax=1, zmid=0, showscale=False, name="filters",
-        hovertemplate="filter %{customdata[0]}<br>weight %{customdata[1]:.3f}<extra></extra>"))
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    _square_axes(fig)
+    heat = dict(
+        type="heatmap", z=canvas, customdata=np.stack([number, weight], axis=-1),
+        colorscale=SIGNED, zmin=-1, zmax=1, zmid=0, showscale=False, name="filters",
+        hovertemplate="filter %{customdata[0]}<br>weight %{customdata[1]:.3f}<extra></extra>")
+    xaxis, yaxis = _square_axes(visible=False)
     rows = math.ceil(count / cols)
-    fig.update_layout(height=int(rows * (h + 1) * pixel) + 10, margin=dict(l=0, r=0, t=0, b=0),
-                      plot_bgcolor="white", dragmode=False)
-    return fig
+    return go.Figure(data=[heat], layout=dict(
+        xaxis=xaxis, yaxis=yaxis, height=int(rows * (h + 1) * pixel) + 10,
+        margin=dict(l=0, r=0, t=0, b=0), plot_bgcolor="white", dragmode=False))
 
 
 def history_overlay(rows: Sequence[HistoryRow], metric: str, title: str | None = None,
                     names: Sequence[str] | None = None, height: int = 360) -> go.Figure:
     """One line per run of `metric` against the epoch (accuracy in percent); `names` fixes the
     runs' order and so their colours (the same as in accuracy_vs_params for the same list)."""
-    fig = go.Figure()
     names = list(names) if names is not None else list(dict.fromkeys(r.run for r in rows))
     is_acc = metric.endswith("accuracy")
+    value = "%{y:.2%}" if is_acc else "%{y:.4f}"
+    lines = []
     for i, name in enumerate(names):
         points = sorted((r.epoch, r.value) for r in rows if r.run == name and r.metric == metric)
         if not points:
             continue
-        fig.add_trace(go.Scatter(
-            x=[p[0] for p in points], y=[p[1] for p in points], mode="lines+markers", name=name,
+        lines.append(dict(
+            type="scatter", x=[p[0] for p in points], y=[p[1] for p in points],
+            mode="lines+markers", name=name,
             line=dict(color=RUN_COLORS[i % len(RUN_COLORS)], width=2),
-            hovertemplate=f"{name}<br>epoch %{{x}}<br>{metric} "
-                          + ("%{y:.2%}" if is_acc else "%{y:.4f}") + "<extra></extra>"))
-    fig.update_xaxes(title_text="epoch", dtick=1, zeroline=False)
-    fig.update_yaxes(title_text=title or metric, tickformat=".1%" if is_acc else None)
-    fig.update_layout(height=height, margin=dict(l=10, r=10, t=30, b=10), template="plotly_white",
-                      legend=dict(orientation="h", yanchor="top", y=-0.28, x=0))
-    return fig
+            hovertemplate=f"{name}<br>epoch %{{x}}<br>{metric} {value}<extra></extra>"))
+    yaxis = dict(title=dict(text=title or metric))
+    if is_acc:
+        yaxis["tickformat"] = ".1%"
+    return go.Figure(data=lines, layout=dict(
+        xaxis=dict(title=dict(text="epoch"), dtick=1, zeroline=False), yaxis=yaxis,
+        height=height, margin=dict(l=10, r=10, t=30, b=10), template="plotly_white",
+        legend=dict(orientation="h", yanchor="top", y=-0.28, x=0)))
 
 
 def log_ticks(low: float, high: float) -> tuple[list[float], list[str]]:
@@ -247,29 +245,27 @@ def log_ticks(low: float, high: float) -> tuple[list[float], list[str]]:
 def accuracy_vs_params(rows: Sequence[ComparisonRow], height: int = 380) -> go.Figure:
     """Each run at (parameters, test accuracy), parameters on a log axis; one legend entry per
     run, coloured as in history_overlay for the same list of runs."""
-    fig = go.Figure()
-    plotted = []
+    plotted, dots = [], []
     for i, r in enumerate(rows):
         if not r.params or r.test_accuracy is None:
             continue
         plotted.append(r)
         macs = "–" if r.macs is None else f"{r.macs:,}"
-        fig.add_trace(go.Scatter(
-            x=[r.params], y=[r.test_accuracy], mode="markers", name=r.name,
+        dots.append(dict(
+            type="scatter", x=[r.params], y=[r.test_accuracy], mode="markers", name=r.name,
             marker=dict(size=14, color=RUN_COLORS[i % len(RUN_COLORS)]),
             hovertemplate=(f"{r.name}<br>%{{x:,}} parameters<br>{macs} multiply-adds per image"
                            "<br>test accuracy %{y:.2%}<extra></extra>")))
-    fig.update_xaxes(type="log", title_text="parameters (log scale)")
+    xaxis = dict(type="log", title=dict(text="parameters (log scale)"))
+    yaxis = dict(title=dict(text="test accuracy"), tickformat=".1%")
     if plotted:
         params = [r.params for r in plotted]
         acc = [r.test_accuracy for r in plotted]
         pad = max(0.005, 0.15 * (max(acc) - min(acc)))
         low, high = min(params) / 3, max(params) * 3
         ticks, labels = log_ticks(low, high)
-        fig.update_xaxes(range=[math.log10(low), math.log10(high)], tickvals=ticks,
-                         ticktext=labels)
-        fig.update_yaxes(range=[min(acc) - pad, min(1.0, max(acc) + pad)])
-    fig.update_yaxes(title_text="test accuracy", tickformat=".1%")
-    fig.update_layout(height=height, margin=dict(l=10, r=10, t=30, b=10), template="plotly_white",
-                      legend=dict(orientation="h", yanchor="top", y=-0.25, x=0))
-    return fig
+        xaxis.update(range=[math.log10(low), math.log10(high)], tickvals=ticks, ticktext=labels)
+        yaxis["range"] = [min(acc) - pad, min(1.0, max(acc) + pad)]
+    return go.Figure(data=dots, layout=dict(
+        xaxis=xaxis, yaxis=yaxis, height=height, margin=dict(l=10, r=10, t=30, b=10),
+        template="plotly_white", legend=dict(orientation="h", yanchor="top", y=-0.25, x=0)))

@@ -121,36 +121,45 @@ def _shade(color: str, amount: float) -> str:
     return "#" + "".join(f"{c:02x}" for c in rgb)
 
 
+def _face_shapes(box: Box) -> list[dict]:
+    """The box's faces as layout shapes: filled paths in its layer's color, outlined darker."""
+    color = COLORS.get(box.kind, "#888888")
+    line = {"color": _shade(color, -0.45), "width": 1}
+    return [dict(type="path", path=path, fillcolor=_shade(color, amount), line=line,
+                 layer="above") for path, amount in _faces(box)]
+
+
+def _text_trace(name: str, x: list[float], y: list[float], text: list[str], color: str) -> dict:
+    """A row of labels that ignores the mouse."""
+    return dict(type="scatter", x=x, y=y, mode="text", text=text,
+                textfont={"size": 12, "color": color}, hoverinfo="skip", name=name,
+                showlegend=False)
+
+
 def network_figure(summary: Summary, title: str | None = None) -> go.Figure:
     """The volumes of `summary`'s design, labelled with their layer and exact shape."""
     boxes = volume_boxes(summary)
-    fig = go.Figure()
-    for box in boxes:
-        color = COLORS.get(box.kind, "#888888")
-        for path, amount in _faces(box):
-            fig.add_shape(type="path", path=path, fillcolor=_shade(color, amount),
-                          line={"color": _shade(color, -0.45), "width": 1}, layer="above")
+    shapes = [shape for box in boxes for shape in _face_shapes(box)]
     top = max(b.height / 2 + b.slant[1] for b in boxes)
     crowded = len(boxes) > 5  # alternate the label rows so neighbours do not overlap
     name_y = [top + 1.0 + (1.3 if crowded and i % 2 else 0.0) for i in range(len(boxes))]
     shape_y = [-MAX_HEIGHT / 2 - 1.0 - (1.3 if crowded and i % 2 else 0.0)
                for i in range(len(boxes))]
     centers = [b.center for b in boxes]
-    fig.add_trace(go.Scatter(x=centers, y=name_y, mode="text", text=[b.name for b in boxes],
-                             textfont={"size": 12, "color": "#31333f"}, hoverinfo="skip",
-                             name="layer", showlegend=False))
-    fig.add_trace(go.Scatter(x=centers, y=shape_y, mode="text",
-                             text=[shape_label(b.shape) for b in boxes],
-                             textfont={"size": 12, "color": "#555b66"}, hoverinfo="skip",
-                             name="output shape", showlegend=False))
-    fig.add_trace(go.Scatter(x=centers, y=[0.0] * len(boxes), mode="markers",
-                             marker={"size": 26, "opacity": 0}, hovertext=[b.hover for b in boxes],
-                             hoverinfo="text", name="details", showlegend=False))
+    data = [
+        _text_trace("layer", centers, name_y, [b.name for b in boxes], "#31333f"),
+        _text_trace("output shape", centers, shape_y, [shape_label(b.shape) for b in boxes],
+                    "#555b66"),
+        dict(type="scatter", x=centers, y=[0.0] * len(boxes), mode="markers",
+             marker={"size": 26, "opacity": 0}, hovertext=[b.hover for b in boxes],
+             hoverinfo="text", name="details", showlegend=False),
+    ]
     right = boxes[-1].x + boxes[-1].thickness + boxes[-1].slant[0]
-    fig.update_layout(
+    layout = dict(
         title=title, height=340, margin={"l": 10, "r": 10, "t": 40 if title else 10, "b": 10},
         plot_bgcolor="white", paper_bgcolor="white", hovermode="closest", dragmode=False,
         xaxis={"visible": False, "range": [-1.8, right + 2.0], "fixedrange": True},
         yaxis={"visible": False, "range": [min(shape_y) - 1.0, max(name_y) + 1.0],
-               "fixedrange": True})
-    return fig
+               "fixedrange": True},
+        shapes=shapes)
+    return go.Figure(data=data, layout=layout)

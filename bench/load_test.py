@@ -86,9 +86,7 @@ class LoadConfig:
     warmup: bool = True  # one student opens every page first (imports, caches), as a teacher would
     browser_nice: int = 0  # run the browsers at this nice level (they stand in for the students'
     #                        own computers, so they should not take the server's CPU)
-    worker_nice: int = 0  # renice the server's training processes (what cnnlab/worker.py could do)
     server_options: tuple[str, ...] = ()  # extra `streamlit run` options, "runner.postScriptGC=false"
-    gc_freeze: bool = False  # start the server with TensorFlow imported and gc.freeze() called
     seed: int = 0
 
     @classmethod
@@ -178,6 +176,15 @@ class LoadReport:
     def _server(self, action: str, q: float) -> float:
         return _server_of([t for t in self.timings if t.kind == "browser"], action, q)
 
+    def timeline(self, window_s: float = 30.0) -> list[dict[str, float]]:
+        """p50/p95 of the actions begun in each window of the load: is the tail the start-up
+        rush (every student's first page, four TensorFlow imports) or the steady state?"""
+        windows: dict[int, list[float]] = {}
+        for t in self.timings:
+            windows.setdefault(int(t.at // window_s), []).append(t.seconds)
+        return [{"from_s": w * window_s, "actions": len(v), "p50": _percentile(sorted(v), 50),
+                 "p95": _percentile(sorted(v), 95)} for w, v in sorted(windows.items())]
+
     def by_action(self) -> dict[str, list[float]]:
         out: dict[str, list[float]] = {}
         for t in self.timings:
@@ -200,6 +207,7 @@ class LoadReport:
                 "probe_s": {"all": _stats(self.probe_times()), "errors": self.probe_errors,
                             "by_page": {page: _stats(self.probe_times(page))
                                         for page in sorted({p for p, _ in self.probe})}},
+                "timeline": self.timeline(),
                 "cpu_s": self.cpu_s,
                 "first_load_s": _stats(sorted(self.first_loads)),
                 "failed_sessions": self.failed_sessions, "wrong_digits": self.wrong_digits,
@@ -239,17 +247,8 @@ def _free_port() -> int:
 # (besides its own gc.collect(2), runner.postScriptGC): two full garbage collections of
 # TensorFlow's ~360,000 objects, ~0.2 s each with the GIL held, for every page run of every
 # student. Frozen objects are skipped by the collector, so both become nearly free.
-GC_FREEZE_LAUNCHER = """import gc, sys
-import keras, tensorflow
-gc.freeze()
-from streamlit.web import cli
-sys.argv = ['streamlit', *sys.argv[1:]]
-cli.main()
-"""
-
-
 def start_server(runs_dir: Path, log_path: Path, max_workers: int,
-                 options: tuple[str, ...] = (), gc_freeze: bool = False
+                 options: tuple[str, ...] = ()
                  ) -> tuple[subprocess.Popen, str]:
     """`streamlit run app.py` on a free loopback port, runs in `runs_dir`; waits until healthy.
     `options` are extra Streamlit options as "section.name=value"."""
@@ -261,9 +260,8 @@ def start_server(runs_dir: Path, log_path: Path, max_workers: int,
     env = dict(os.environ, CNNLAB_RUNS_DIR=str(runs_dir), CNNLAB_MAX_WORKERS=str(max_workers),
                TF_CPP_MIN_LOG_LEVEL="2")
     log = open(log_path, "w")
-    launcher = ["-c", GC_FREEZE_LAUNCHER] if gc_freeze else ["-m", "streamlit"]
     process = subprocess.Popen(
-        [sys.executable, *launcher, "run", "app.py", "--server.port", str(port),
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", *extra],
         cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
     log.close()
@@ -295,14 +293,12 @@ class MemorySampler:
     """Samples the server's RSS and, separately, the summed RSS of its child processes (the
     training workers); also adds up the CPU time of the server, its workers and the browsers."""
 
-    def __init__(self, pid: int, every_s: float = 0.25, worker_nice: int = 0) -> None:
+    def __init__(self, pid: int, every_s: float = 0.25) -> None:
         import psutil
 
         self._psutil = psutil
         self.process = psutil.Process(pid)
         self.every_s = every_s
-        self.worker_nice = worker_nice
-        self._reniced: set[int] = set()  # thread ids already reniced
         self.peak_server = self.peak_children = self.peak_total = 0
         self.max_children = 0
         self._cpu: dict[str, dict[int, float]] = {"server": {}, "workers": {}, "browsers": {}}
@@ -321,8 +317,6 @@ class MemorySampler:
             try:
                 children += child.memory_info().rss
                 self._cpu["workers"][child.pid] = _cpu_seconds(child)
-                if self.worker_nice:
-                    self._renice(child.pid)
             except (psutil.NoSuchProcess, psutil.AccessDenied):
                 pass
         server_tree = {self.process.pid, *(k.pid for k in kids)}
@@ -338,17 +332,6 @@ class MemorySampler:
         """CPU seconds used since start(), per group (processes that ended count as last seen)."""
         return {group: round(sum(pids.values()) - self._cpu_start.get(group, 0.0), 1)
                 for group, pids in self._cpu.items()}
-
-    def _renice(self, pid: int) -> None:
-        """Lower every thread of a worker process (Linux nice is per thread)."""
-        for task in Path(f"/proc/{pid}/task").iterdir():
-            tid = int(task.name)
-            if tid not in self._reniced:
-                try:
-                    os.setpriority(os.PRIO_PROCESS, tid, self.worker_nice)
-                except OSError:
-                    continue
-                self._reniced.add(tid)
 
     def _run(self) -> None:
         while not self._stop.is_set():
@@ -373,6 +356,19 @@ class MemorySampler:
             self._thread.join(timeout=5)
 
 
+def _main_thread_priority() -> None:
+    """Give this thread the main thread's nice level back.
+
+    --browser-nice lowers the thread that drives Chromium, and threads it starts inherit that;
+    the bare protocol students and the probe stand for other computers' clients, so they run
+    at the server's priority, never slowed down with the browsers."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(),
+                       os.getpriority(os.PRIO_PROCESS, os.getpid()))
+    except OSError:  # raising a priority needs root: they stay at the browsers' level
+        pass
+
+
 def _cpu_seconds(process) -> float:
     times = process.cpu_times()
     return times.user + times.system
@@ -392,8 +388,11 @@ class Probe:
         self.times: list[tuple[str, float]] = []
         self.errors: list[str] = []
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=lambda: asyncio.run(self._main()), daemon=True,
-                                        name="protocol-probe")
+        self._thread = threading.Thread(target=self._run, daemon=True, name="protocol-probe")
+
+    def _run(self) -> None:
+        _main_thread_priority()
+        asyncio.run(self._main())
 
     async def _main(self) -> None:
         import websockets
@@ -1082,6 +1081,8 @@ async def _drive(url: str, config: LoadConfig, sampler: MemorySampler, rss: dict
             bare_results: dict[str, Any] = {}
 
             def drive_bare() -> None:  # their own loop: Playwright's events never delay them
+                _main_thread_priority()
+
                 async def all_of_them():
                     return await asyncio.gather(*(b.run() for b in bare))
 
@@ -1133,8 +1134,8 @@ def run_load_test(config: LoadConfig = LoadConfig(), log: Callable[[str], None] 
                "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
                "max_workers": max_workers}
     process, url = start_server(runs_dir, work / "streamlit.log", max_workers,
-                                config.server_options, config.gc_freeze)
-    sampler = MemorySampler(process.pid, worker_nice=config.worker_nice)
+                                config.server_options)
+    sampler = MemorySampler(process.pid)
     probe = Probe(url)
     rss: dict[str, float] = {}
     try:
@@ -1192,9 +1193,8 @@ def format_report(report: LoadReport) -> str:
     """The figures as a few lines of text."""
     c, rss, m = report.config, report.rss_mb, report.machine
     nice = "".join(f", {what} at nice {level}" for what, level in
-                   (("browsers", c.browser_nice), ("training workers", c.worker_nice)) if level)
+                   (("browsers", c.browser_nice),) if level)
     nice += "".join(f", --{option}" for option in c.server_options)
-    nice += ", server started with gc.freeze()" if c.gc_freeze else ""
 
     def line(values: list[float]) -> str:
         return (f"p50 {_percentile(values, 50):.2f} s, p95 {_percentile(values, 95):.2f} s, "
@@ -1217,7 +1217,10 @@ def format_report(report: LoadReport) -> str:
              f"  server alone (probe)    {line(report.probe_times())}"
              + (f"; errors: {report.probe_errors}" if report.probe_errors else ""),
              ]
-    lines += [f"first full page load in Chromium: {line(sorted(report.first_loads))}",
+    lines += ["p95 by when the action began: " + ", ".join(
+                  f"{w['from_s']:.0f}-{w['from_s'] + 30:.0f} s {w['p95']:.1f} s ({w['actions']})"
+                  for w in report.timeline(30.0)),
+              f"first full page load in Chromium: {line(sorted(report.first_loads))}",
               "CPU seconds used during the load: " + ", ".join(
                   f"{group} {seconds:,.0f}" for group, seconds in report.cpu_s.items())
               + f" (the machine had {m['cpus']} x {report.seconds:.0f} = "
@@ -1270,14 +1273,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--browser-nice", type=int, default=0, metavar="N",
                         help="run the browsers at nice N (they stand in for the students' own "
                              "computers; 10 keeps them from taking the server's CPU)")
-    parser.add_argument("--worker-nice", type=int, default=0, metavar="N",
-                        help="renice the server's training processes to N (try 10)")
     parser.add_argument("--server-option", action="append", default=[], metavar="NAME=VALUE",
                         help="an extra `streamlit run` option, e.g. runner.postScriptGC=false "
                              "(repeatable)")
-    parser.add_argument("--gc-freeze", action="store_true",
-                        help="start the server with TensorFlow imported and gc.freeze() called, "
-                             "so Streamlit's per-run garbage collections skip TensorFlow's objects")
     parser.add_argument("--no-warmup", action="store_true",
                         help="measure a cold server (the first students pay for TensorFlow's import)")
     parser.add_argument("--settle", type=float, metavar="SECONDS",
@@ -1289,9 +1287,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     config = LoadConfig.quick() if args.quick else LoadConfig()
     changes: dict[str, Any] = {"seed": args.seed, "warmup": not args.no_warmup,
-                               "browser_nice": args.browser_nice, "worker_nice": args.worker_nice,
-                               "server_options": tuple(args.server_option),
-                               "gc_freeze": args.gc_freeze}
+                               "browser_nice": args.browser_nice,
+                               "server_options": tuple(args.server_option)}
     for name in ("sessions", "browsers", "trainings", "rounds"):
         if getattr(args, name) is not None:
             changes[name] = getattr(args, name)

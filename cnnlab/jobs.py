@@ -202,7 +202,7 @@ class JobManager:
             try:
                 run_dir = begin_run(self.runs_dir, job.owner, arch, config, job.name)
                 spec = JobSpec(job_id, job.name, arch.to_dict(), config.to_dict(), str(run_dir),
-                               self.threads, self.mnist_dir, self.worker_nice)
+                               self.threads, self.mnist_dir, self._nice_level())
                 handle = WorkerHandle(self._context, spec)
                 handle.start()
             except Exception as exc:  # e.g. the disk is full or no process can be started
@@ -211,6 +211,12 @@ class JobManager:
             self._running[job_id] = handle
             self._jobs[job_id] = replace(job, state="running", started=time.time(), run_dir=run_dir,
                                          progress=Progress(state="starting", epochs=config.epochs))
+
+    def _nice_level(self) -> int:
+        """The nice level a training runs at: `worker_nice` below the server's, at most 19."""
+        if not self.worker_nice:
+            return 0
+        return min(19, os.getpriority(os.PRIO_PROCESS, 0) + self.worker_nice)
 
     def _reap(self) -> None:
         """Read every worker's news; finish jobs whose worker is gone; enforce the limits."""

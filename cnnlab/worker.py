@@ -35,14 +35,14 @@ class JobSpec:
     run_dir: str  # created by runs.begin_run before the worker starts
     threads: int  # TensorFlow intra-op threads for this job
     mnist_dir: str | None = None
-    nice: int = 0  # added to the process's nice level first thing: training yields to the pages
+    nice: int = 0  # the nice level to train at (0: leave it): training yields to the web pages
 
 
 def worker_main(spec: JobSpec, conn: Any, cancel: Any) -> None:
     """The child process: train, save the run (meta.json last), report; never raise."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    if spec.nice > 0:
-        os.nice(spec.nice)  # before TensorFlow starts its threads, so they all inherit it
+    if spec.nice > os.getpriority(os.PRIO_PROCESS, 0):  # the parent usually did it already
+        os.setpriority(os.PRIO_PROCESS, 0, spec.nice)  # before TensorFlow starts its threads
 
     def send(kind: str, payload: Any) -> None:
         conn.send((kind, payload))  # whole messages; blocks only while the parent's pipe is full
@@ -98,6 +98,7 @@ class WorkerHandle:
     """The manager's side of one worker: start it, read its messages, ask it to stop, kill it."""
 
     def __init__(self, context: Any, spec: JobSpec) -> None:
+        self.spec = spec
         self._recv, self._send = context.Pipe(duplex=False)
         self.cancel_event = context.Event()
         self.process = context.Process(target=worker_main, args=(spec, self._send, self.cancel_event),
@@ -105,6 +106,11 @@ class WorkerHandle:
 
     def start(self) -> None:
         self.process.start()
+        if self.spec.nice:  # at once: the child's own start-up imports then run niced too
+            try:
+                os.setpriority(os.PRIO_PROCESS, self.process.pid, self.spec.nice)
+            except OSError:  # already gone; the reaper will tell
+                pass
         self._send.close()  # only the child may write now, so its death means EOF here
 
     def poll(self) -> list[tuple[str, Any]]:

@@ -8,8 +8,9 @@ machine's CPU goes to the server rather than to twenty Chromium pages.
 
   every student, each round: Convolution (stride, padding, test digit), Design (pick and load a
   preset, edit the first layer's filters), Evaluate, Draw (Chromium: draw a digit, check the
-  answer, Clear), Home; the first T Chromium students first start a small training on Train,
-  come back to it each round, and at the end wait for it to finish.
+  answer, Clear), Home; the first T students (Chromium ones first) start a small training on
+  Train, come back to it each round, and at the end wait for it to finish (a bare client
+  reruns the Train page every second, as a browser's live panel does).
 
 Page-update latency = from an action (a click on a sidebar page link, a widget change) until the
 content that action must produce shows AND the run it asked for has finished (and, in Chromium,
@@ -72,7 +73,7 @@ class LoadConfig:
 
     sessions: int = 20
     browsers: int = 6  # students in real Chromium; the others speak the websocket protocol
-    trainings: int = 4  # the first `trainings` (browser) students each start one training
+    trainings: int = 4  # the first `trainings` students (Chromium ones first) each start one
     rounds: int = 2  # tours of the pages per student
     train_subset: int = 4000
     train_epochs: int = 2
@@ -835,6 +836,8 @@ class PageRun:
 
     def __init__(self) -> None:
         self.widgets: dict[str, str] = {}  # widget id -> element kind, in page order
+        self.labels: dict[str, str] = {}  # widget id -> its label
+        self.alerts: list[str] = []  # st.info / success / warning / error texts
         self.headings: list[str] = []
         self.code: list[str] = []
         self.markdown: list[str] = []
@@ -848,6 +851,7 @@ class PageRun:
         widget_id = getattr(body, "id", "") if kind != "plotly_chart" else ""
         if widget_id:
             self.widgets[widget_id] = kind
+            self.labels[widget_id] = getattr(body, "label", "")
         if kind == "heading":
             self.headings.append(body.body)
         elif kind == "code":
@@ -858,6 +862,8 @@ class PageRun:
             self.metrics[body.label] = body.body
         elif kind == "plotly_chart":
             self.charts.append(body.spec)
+        elif kind == "alert":
+            self.alerts.append(body.body)
         elif kind == "exception":
             self.exceptions.append(f"{body.type}: {body.message}")
 
@@ -867,6 +873,17 @@ class PageRun:
         if found is None:
             raise RuntimeError(f"no widget with a key ending in {key_suffix!r} on this page")
         return found
+
+    def button(self, label: str) -> str:
+        """The id of the first button (form buttons have no key) with this label."""
+        found = next((w for w, text in self.labels.items() if text == label), None)
+        if found is None:
+            raise RuntimeError(f"no button {label!r} on this page")
+        return found
+
+    def job_status(self) -> str:
+        """The headline of the student's training panel, '' when there is none."""
+        return next((a for a in self.alerts if a.startswith(JOB_HEADLINES) or " in line" in a), "")
 
 
 class ProtocolStudent:
@@ -878,7 +895,7 @@ class ProtocolStudent:
                  presets: dict[str, tuple[str, str]]) -> None:
         self.index, self.url, self.config, self.t0, self.presets = index, url, config, t0, presets
         self.rng = random.Random(config.seed * 1000 + index)
-        self.result = SessionResult(index, kind="protocol")
+        self.result = SessionResult(index, trains=index < config.trainings, kind="protocol")
         self.result.lab = f"loadStudent{index:02d}{secrets.token_hex(4)}"
         self.socket = None
         self.page = ""
@@ -1000,6 +1017,37 @@ class ProtocolStudent:
                          lambda r: None if r.metrics.get("Parameters") == params
                          else f"Parameters {r.metrics.get('Parameters')} != {params}")
 
+    async def train_page(self) -> PageRun:
+        return await self.open("Train", "train", "Train your CNN")
+
+    async def start_training(self) -> None:
+        """Fill the Train form (subset, epochs, a run name) and submit it, as one form run."""
+        run = await self.train_page()
+        await self.think()
+        self.result.run_name = f"load {self.index} {secrets.token_hex(2)}"
+        states = [self.state(run.widget("-train_subset"), double_value=float(self.config.train_subset)),
+                  self.state(run.widget("-train_epochs"), double_value=float(self.config.train_epochs)),
+                  self.state(run.widget("-train_name"), string_value=self.result.run_name),
+                  self.state(run.button("Start training"), trigger_value=True)]
+        await self.timed("train: start", "train", states,
+                         lambda r: None if r.job_status() else f"no training shown: {r.alerts[:2]}")
+
+    async def wait_training(self) -> None:
+        """Rerun the Train page every second (a browser's live panel runs a fragment as often)
+        until this student's job is done."""
+        self.step = "wait for training"
+        deadline = time.monotonic() + self.config.train_timeout_s
+        while time.monotonic() < deadline:
+            status = (await self.rerun("train")).job_status()
+            if status.startswith("Done"):
+                self.result.training_done = True
+                return
+            if status.startswith("Stopped") or (status and not status.startswith(JOB_HEADLINES)
+                                                 and " in line" not in status):
+                raise RuntimeError(f"the training did not finish: {status[:200]}")
+            await asyncio.sleep(1.0)
+        raise RuntimeError(f"the training did not finish in {self.config.train_timeout_s:g} s")
+
     async def run(self) -> SessionResult:
         import websockets
 
@@ -1010,6 +1058,9 @@ class ProtocolStudent:
                                           max_size=None) as socket:
                 self.socket = socket
                 await self.rerun("")  # the first visit, like a browser's first load (not timed)
+                if self.result.trains:
+                    await self.think()
+                    await self.start_training()
                 for round_index in range(self.config.rounds):
                     await self.think()
                     await self.convolution()
@@ -1021,10 +1072,16 @@ class ProtocolStudent:
                                     else "no Test accuracy")
                     await self.think()
                     await self.open("Draw", "draw", "Draw & predict")
+                    if self.result.trains:
+                        await self.think()
+                        await self.train_page()
                     await self.think()
                     await self.open("Home", "", "CNN Lab",
                                     lambda r: None if self.result.lab in r.code
                                     else "the lab code is not shown")
+                if self.result.trains:
+                    await self.think()
+                    await self.wait_training()
         except Exception as exc:  # noqa: BLE001 - any failure fails this session, reported
             message = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
             self.result.error = f"{self.step}: {type(exc).__name__}: {message[:300]}"
@@ -1124,8 +1181,8 @@ def run_load_test(config: LoadConfig = LoadConfig(), log: Callable[[str], None] 
 
     if not Path(CHROMIUM).exists():
         raise RuntimeError(f"Chromium is not installed at {CHROMIUM}")
-    if not config.trainings <= config.browsers <= config.sessions:
-        raise ValueError("need trainings <= browsers <= sessions (Chromium students train)")
+    if not (config.trainings <= config.sessions and config.browsers <= config.sessions):
+        raise ValueError("need trainings <= sessions and browsers <= sessions")
     work = Path(keep_dir) if keep_dir else Path(tempfile.mkdtemp(prefix="cnnlab-load-"))
     runs_dir = work / "runs"
     runs_dir.mkdir(parents=True, exist_ok=True)
@@ -1305,8 +1362,6 @@ def main(argv: list[str] | None = None) -> int:
     config = dataclasses.replace(config, **changes)
     if config.browsers > config.sessions:
         config = dataclasses.replace(config, browsers=config.sessions)
-    if config.trainings > config.browsers:
-        parser.error("--trainings cannot exceed --browsers (Chromium students train)")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     report = run_load_test(config, keep_dir=args.keep)
     print(format_report(report))

@@ -20,7 +20,7 @@ workers and the browsers; the server's RSS (the web server alone, the workers se
 start, after a warm-up, at peak and after the sessions closed; failed sessions; and whether
 every training finished and was saved. See bench/README.md.
 
-    .venv/bin/python bench/load_test.py                  # 20 students (6 in Chromium), 4 trainings
+    .venv/bin/python bench/load_test.py                  # 20 students (2 in Chromium), 4 trainings
     .venv/bin/python bench/load_test.py --quick          # 4 students (2 in Chromium), 1 training
     .venv/bin/python bench/load_test.py --browsers 20 --json out.json --keep /tmp/load
 
@@ -72,7 +72,7 @@ class LoadConfig:
     """How big the class is and how each student behaves."""
 
     sessions: int = 20
-    browsers: int = 6  # students in real Chromium; the others speak the websocket protocol
+    browsers: int = 2  # students in real Chromium; the others speak the websocket protocol
     trainings: int = 4  # the first `trainings` students (Chromium ones first) each start one
     rounds: int = 2  # tours of the pages per student
     train_subset: int = 4000
@@ -85,7 +85,7 @@ class LoadConfig:
     train_timeout_s: float = 900.0
     settle_s: float = 10.0  # wait after the sessions closed before the last RSS reading
     warmup: bool = True  # one student opens every page first (imports, caches), as a teacher would
-    browser_nice: int = 0  # run the browsers at this nice level (they stand in for the students'
+    browser_nice: int = 10  # run the browsers at this nice level (they stand in for the students'
     #                        own computers, so they should not take the server's CPU)
     server_options: tuple[str, ...] = ()  # extra `streamlit run` options, "runner.postScriptGC=false"
     seed: int = 0
@@ -1315,7 +1315,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sessions", type=int, help="students at once (default 20)")
     parser.add_argument("--browsers", type=int,
-                        help="how many of the students use Chromium (default 6); the others "
+                        help="how many of the students use Chromium (default 2); the others "
                              "are bare websocket clients that make the same page runs")
     parser.add_argument("--trainings", type=int, help="students who train (default 4)")
     parser.add_argument("--rounds", type=int, help="tours of the pages per student (default 2)")
@@ -1327,7 +1327,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="trainings at once on the server (default: all of them)")
     parser.add_argument("--think", type=float, nargs=2, metavar=("MIN", "MAX"),
                         help="seconds a student pauses between actions")
-    parser.add_argument("--browser-nice", type=int, default=0, metavar="N",
+    parser.add_argument("--browser-nice", type=int, default=10, metavar="N",
                         help="run the browsers at nice N (they stand in for the students' own "
                              "computers; 10 keeps them from taking the server's CPU)")
     parser.add_argument("--server-option", action="append", default=[], metavar="NAME=VALUE",

@@ -5,8 +5,8 @@ import math
 import plotly.graph_objects as go
 import pytest
 
-from cnnlab.plots.training import (batch_segments, epoch_series, history_figure,
-                                   progress_figure, training_figure)
+from cnnlab.plots.training import (batch_segments, epoch_series, progress_figure,
+                                   training_figure)
 from cnnlab.progress import Progress, ProgressTracker
 
 
@@ -100,18 +100,6 @@ def test_an_empty_figure_says_it_is_waiting():
     assert any("Waiting" in a.text for a in fig.layout.annotations)
     live = progress_figure(tracked_progress())
     assert not any("Waiting" in a.text for a in live.layout.annotations)
-
-
-def test_history_figure_reads_the_saved_layout():
-    p = tracked_progress()
-    history = {"epochs": [dict(e) for e in p.epoch_history],
-               "batches": [list(pt) for pt in p.batch_history],
-               "batches_per_epoch": p.batches_per_epoch}
-    saved = history_figure(history, p.epochs, {"test_loss": 0.7, "test_accuracy": 0.71})
-    live = progress_figure(p)
-    for a, b in zip(saved.data, live.data):
-        assert a.name == b.name
-        assert list(a.x) == list(b.x) and list(a.y) == list(b.y)
 
 
 def test_non_finite_values_never_reach_the_figure():

@@ -1,4 +1,4 @@
-"""Learning curves, live or saved: loss and accuracy per batch and per epoch, train vs validation.
+"""Learning curves of a training: loss and accuracy per batch and per epoch, train vs validation.
 
 The x axis is in epochs, so a batch point sits at its fraction of the way through an epoch
 and the epoch points line up with it. Keras reports a running mean over the epoch so far,
@@ -142,12 +142,3 @@ def progress_figure(progress: Progress, uirevision: str | None = None) -> go.Fig
                            test_loss=progress.test_loss, test_accuracy=progress.test_accuracy,
                            uirevision=uirevision)
 
-
-def history_figure(history: Mapping[str, Any], planned_epochs: int,
-                   metrics: Mapping[str, Any] | None = None) -> go.Figure:
-    """The curves of a saved run from its history.json (and metrics.json for the test score)."""
-    metrics = metrics or {}
-    return training_figure(history.get("batches", ()), history.get("epochs", ()),
-                           int(history.get("batches_per_epoch") or 1), planned_epochs,
-                           test_loss=metrics.get("test_loss"),
-                           test_accuracy=metrics.get("test_accuracy"))

@@ -1,7 +1,7 @@
 """Prepare the data: the real MNIST digits from the files in the repo, checked and cached.
 
 The machines a class runs on often have no internet, so the four gzip IDX files ship in
-`data/mnist/`; Keras' download is only a fallback when they are missing.
+`data/mnist/`; nothing is ever downloaded.
 """
 
 from __future__ import annotations
@@ -90,14 +90,13 @@ def _as_mnist(x_train, y_train, x_test, y_test) -> Mnist:
 
 @functools.lru_cache(maxsize=1)
 def load_mnist(directory: str | None = None) -> Mnist:
-    """The whole data set, cached per process; falls back to Keras' download if the files are gone."""
+    """The whole data set, cached per process, from the bundled files (never downloaded)."""
     path = Path(directory) if directory else MNIST_DIR
-    if all((path / name).exists() for name in FILES.values()):
-        return load_from_dir(path)
-    import keras  # the fallback only: needs a network
-
-    (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
-    return _as_mnist(x_train, y_train, x_test, y_test)
+    missing = [name for name in FILES.values() if not (path / name).exists()]
+    if missing:
+        raise DesignError(f"The MNIST files {', '.join(missing)} are missing from {path}. "
+                          "They ship with CNN Lab: restore them with `git checkout data/mnist`.")
+    return load_from_dir(path)
 
 
 def subset(x: np.ndarray, y: np.ndarray, size: int | None, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:

@@ -41,6 +41,14 @@ def test_damaged_file_fails_the_checksum(tmp_path):
         mnist.load_from_dir(tmp_path)
 
 
+def test_missing_files_are_named_and_never_downloaded(tmp_path):
+    shutil.copy(mnist.MNIST_DIR / mnist.FILES["x_train"], tmp_path)
+    with pytest.raises(DesignError, match=mnist.FILES["y_test"]) as err:
+        mnist.load_mnist(str(tmp_path))
+    assert "git checkout data/mnist" in str(err.value)
+    assert mnist.FILES["x_train"] not in str(err.value)  # present: not named
+
+
 def test_read_idx_rejects_garbage_and_truncation():
     with pytest.raises(DesignError, match="magic"):
         mnist.read_idx(b"not an idx file")

@@ -55,13 +55,13 @@ def load_settings(path: Path | None = None, environ: Mapping[str, str] | None = 
         set(caps) - {f.name for f in dataclasses.fields(Limits)})
     if unknown:
         raise DesignError(f"Unknown setting(s) {sorted(unknown)} in {path} or the environment.")
-    limits = Limits(**{name: _positive_int(name, value) for name, value in caps.items()})
+    limits = Limits(**{name: _whole_number(name, value) for name, value in caps.items()})
     values: dict = {"limits": limits}
     for name in ("runs_dir", "default_model_dir"):
         if name in server:
             values[name] = Path(server[name]).expanduser()
     if "max_workers" in server:
-        values["max_workers"] = _positive_int("max_workers", server["max_workers"])
+        values["max_workers"] = _whole_number("max_workers", server["max_workers"])
     if "worker_nice" in server:
         values["worker_nice"] = _nice_level(server["worker_nice"])
     return Settings(**values)
@@ -69,13 +69,13 @@ def load_settings(path: Path | None = None, environ: Mapping[str, str] | None = 
 
 def _nice_level(value: object) -> int:
     """0 (same priority as the web server) to 19 (only idle CPU), as the `nice` command counts."""
-    level = _positive_int("worker_nice", value, minimum=0)
+    level = _whole_number("worker_nice", value, minimum=0)
     if level > 19:
         raise DesignError(f"Setting worker_nice must be between 0 and 19; got {level}.")
     return level
 
 
-def _positive_int(name: str, value: object, minimum: int = 1) -> int:
+def _whole_number(name: str, value: object, minimum: int = 1) -> int:
     try:
         number = int(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):

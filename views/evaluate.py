@@ -15,6 +15,49 @@ from ui import resources, session
 
 NO_BAR = {"displayModeBar": False}
 
+
+@st.fragment
+def where_it_goes_wrong(ev, images, chosen: str) -> None:
+    """The confusion matrix, the per-digit table and one cell's images. A fragment: clicking
+    a cell or changing a picker redraws this section only, not the whole page."""
+    st.subheader("Where it goes wrong")
+    st.markdown(evaluate_view.class_summary(ev.confusion, ev.per_class))
+    matrix, table = st.columns([1.25, 1], gap="large")
+    with table:
+        st.dataframe(evaluate_view.class_rows(ev.per_class), hide_index=True, width="stretch",
+                     key="evaluate_classes")
+        st.caption("**Precision**: of the images it called this digit, how many were. "
+                   "**Recall**: of the images of this digit, how many it found. "
+                   "**F1**: their harmonic mean.")
+    glue.init_cell(chosen, evaluate_view.top_confusion(ev.confusion)[:2])
+    cell = (st.session_state[glue.TRUE_KEY], st.session_state[glue.PRED_KEY])
+    with matrix:
+        mode = st.segmented_control("Cells show", plots.MODES, default="counts", required=True,
+                                    key="evaluate_mode", format_func={
+                                        "counts": "Image counts",
+                                        "percent": "% of the true digit"}.get)
+        st.plotly_chart(plots.confusion_figure(ev.confusion, mode, selected=cell),
+                        key=glue.CHART_KEY, on_select=glue.cell_from_chart,
+                        selection_mode="points", config=NO_BAR)
+        st.caption("Rows: the true digit. Columns: what the model said. Green: right; red: "
+                   "mistakes, on their own colour scale. **Click a cell** to see its images.")
+
+    st.markdown("**The images in one cell**")
+    true_col, pred_col, _ = st.columns([1, 1, 2])
+    true_digit = true_col.selectbox("True digit", range(10), key=glue.TRUE_KEY)
+    predicted = pred_col.selectbox("Predicted digit", range(10), key=glue.PRED_KEY)
+    indices = ev.cell(true_digit, predicted)
+    shown = indices[:evaluate_view.CELL_LIMIT]
+    st.write(evaluate_view.cell_text(true_digit, predicted, len(indices),
+                                     ev.per_class[true_digit].support, len(shown)))
+    if len(shown):
+        st.plotly_chart(plots.image_gallery(images[shown],
+                                            evaluate_view.cell_captions(shown, ev.probs)),
+                        key="evaluate_cell_images", config=NO_BAR)
+        st.caption("Under each image: its number in the test set and the probability the model "
+                   "gave its answer.")
+
+
 owner = session.student_id()
 config = resources.settings()
 st.title("Evaluate a trained model")
@@ -55,42 +98,7 @@ if ev is not None:
                 help="Mean cross-entropy: −log(probability given to the true digit), averaged.")
     wrong.metric("Mistakes", evaluate_view.mistakes_text(len(ev.mistakes), ev.n), border=True)
 
-    st.subheader("Where it goes wrong")
-    st.markdown(evaluate_view.class_summary(ev.confusion, ev.per_class))
-    matrix, table = st.columns([1.25, 1], gap="large")
-    with table:
-        st.dataframe(evaluate_view.class_rows(ev.per_class), hide_index=True, width="stretch",
-                     key="evaluate_classes")
-        st.caption("**Precision**: of the images it called this digit, how many were. "
-                   "**Recall**: of the images of this digit, how many it found. "
-                   "**F1**: their harmonic mean.")
-    glue.init_cell(chosen, evaluate_view.top_confusion(ev.confusion)[:2])
-    cell = (st.session_state[glue.TRUE_KEY], st.session_state[glue.PRED_KEY])
-    with matrix:
-        mode = st.segmented_control("Cells show", plots.MODES, default="counts", required=True,
-                                    key="evaluate_mode", format_func={
-                                        "counts": "Image counts",
-                                        "percent": "% of the true digit"}.get)
-        st.plotly_chart(plots.confusion_figure(ev.confusion, mode, selected=cell),
-                        key=glue.CHART_KEY, on_select=glue.cell_from_chart,
-                        selection_mode="points", config=NO_BAR)
-        st.caption("Rows: the true digit. Columns: what the model said. Green: right; red: "
-                   "mistakes, on their own colour scale. **Click a cell** to see its images.")
-
-    st.markdown("**The images in one cell**")
-    true_col, pred_col, _ = st.columns([1, 1, 2])
-    true_digit = true_col.selectbox("True digit", range(10), key=glue.TRUE_KEY)
-    predicted = pred_col.selectbox("Predicted digit", range(10), key=glue.PRED_KEY)
-    indices = ev.cell(true_digit, predicted)
-    shown = indices[:evaluate_view.CELL_LIMIT]
-    st.write(evaluate_view.cell_text(true_digit, predicted, len(indices),
-                                     ev.per_class[true_digit].support, len(shown)))
-    if len(shown):
-        st.plotly_chart(plots.image_gallery(images[shown],
-                                            evaluate_view.cell_captions(shown, ev.probs)),
-                        key="evaluate_cell_images", config=NO_BAR)
-        st.caption("Under each image: its number in the test set and the probability the model "
-                   "gave its answer.")
+    where_it_goes_wrong(ev, images, chosen)
 
     st.subheader("Most confidently wrong")
     worst = ev.mistakes[:evaluate_view.GALLERY_SIZE]

@@ -6,6 +6,7 @@ that section's figures, so stepping through a convolution does not redraw the wh
 """
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -55,7 +56,8 @@ async def _stride_change(url: str) -> tuple[dict, dict]:
 
 
 def test_a_step_by_step_slider_reruns_only_its_section(server):
-    full, section = asyncio.run(_stride_change(server["url"]))
+    with ThreadPoolExecutor(1) as pool:  # its own event loop: Playwright's sync API runs one here
+        full, section = pool.submit(asyncio.run, _stride_change(server["url"])).result(120)
     assert len(full["fragments"] - {""}) == 3  # the three sections
     assert len(section["fragments"]) == 1 and section["fragments"] <= full["fragments"]
     assert 0 < len(section["charts"]) < len(full["charts"])

@@ -55,8 +55,8 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from tests.browser.helpers import (CANVAS, DIGIT_STROKES, IDLE_JS, JOB_HEADLINES,  # noqa: E402
-                                   TRAINING_JS, parse_choice, reading_from)
+from tests.browser.helpers import (CANVAS, DIGIT_STROKES, IDLE_JS, TRAINING_JS,  # noqa: E402
+                                   job_headline, parse_choice, reading_from, training_ended)
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
@@ -87,7 +87,7 @@ class LoadConfig:
     warmup: bool = True  # one student opens every page first (imports, caches), as a teacher would
     browser_nice: int = 10  # run the browsers at this nice level (they stand in for the students'
     #                        own computers, so they should not take the server's CPU)
-    server_options: tuple[str, ...] = ()  # extra `streamlit run` options, "runner.postScriptGC=false"
+    server_options: tuple[str, ...] = ()  # extra `streamlit run` options, "runner.postScriptGC=true"
     seed: int = 0
 
     @classmethod
@@ -244,10 +244,6 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-# Streamlit calls keras.backend.clear_session() after every script run once Keras is imported
-# (besides its own gc.collect(2), runner.postScriptGC): two full garbage collections of
-# TensorFlow's ~360,000 objects, ~0.2 s each with the GIL held, for every page run of every
-# student. Frozen objects are skipped by the collector, so both become nearly free.
 def start_server(runs_dir: Path, log_path: Path, max_workers: int,
                  options: tuple[str, ...] = ()
                  ) -> tuple[subprocess.Popen, str]:
@@ -781,13 +777,9 @@ class Student:
         deadline = time.monotonic() + self.config.train_timeout_s
         while time.monotonic() < deadline:
             reading = reading_from(await self.page.evaluate(TRAINING_JS), 0.0)
-            if reading.status.startswith("Done"):
+            if training_ended(reading.status):
                 self.result.training_done = True
                 return
-            if reading.status.startswith("Stopped") or (
-                    reading.status and not reading.status.startswith(JOB_HEADLINES)
-                    and " in line" not in reading.status):
-                raise RuntimeError(f"the training did not finish: {reading.status[:200]}")
             await asyncio.sleep(0.5)
         raise RuntimeError(f"the training did not finish in {self.config.train_timeout_s:g} s")
 
@@ -880,10 +872,6 @@ class PageRun:
         if found is None:
             raise RuntimeError(f"no button {label!r} on this page")
         return found
-
-    def job_status(self) -> str:
-        """The headline of the student's training panel, '' when there is none."""
-        return next((a for a in self.alerts if a.startswith(JOB_HEADLINES) or " in line" in a), "")
 
 
 class ProtocolStudent:
@@ -1030,7 +1018,8 @@ class ProtocolStudent:
                   self.state(run.widget("-train_name"), string_value=self.result.run_name),
                   self.state(run.button("Start training"), trigger_value=True)]
         await self.timed("train: start", "train", states,
-                         lambda r: None if r.job_status() else f"no training shown: {r.alerts[:2]}")
+                         lambda r: None if job_headline(r.alerts)
+                         else f"no training shown: {r.alerts[:2]}")
 
     async def wait_training(self) -> None:
         """Rerun the Train page every second (a browser's live panel runs a fragment as often)
@@ -1038,13 +1027,9 @@ class ProtocolStudent:
         self.step = "wait for training"
         deadline = time.monotonic() + self.config.train_timeout_s
         while time.monotonic() < deadline:
-            status = (await self.rerun("train")).job_status()
-            if status.startswith("Done"):
+            if training_ended(job_headline((await self.rerun("train")).alerts)):
                 self.result.training_done = True
                 return
-            if status.startswith("Stopped") or (status and not status.startswith(JOB_HEADLINES)
-                                                 and " in line" not in status):
-                raise RuntimeError(f"the training did not finish: {status[:200]}")
             await asyncio.sleep(1.0)
         raise RuntimeError(f"the training did not finish in {self.config.train_timeout_s:g} s")
 
@@ -1331,7 +1316,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="run the browsers at nice N (they stand in for the students' own "
                              "computers; 10 keeps them from taking the server's CPU)")
     parser.add_argument("--server-option", action="append", default=[], metavar="NAME=VALUE",
-                        help="an extra `streamlit run` option, e.g. runner.postScriptGC=false "
+                        help="an extra `streamlit run` option, e.g. runner.postScriptGC=true "
                              "(repeatable)")
     parser.add_argument("--no-warmup", action="store_true",
                         help="measure a cold server (the first students pay for TensorFlow's import)")

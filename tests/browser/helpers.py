@@ -207,10 +207,23 @@ def read_training(page, started: float) -> Reading:
     return reading_from(page.evaluate(TRAINING_JS), time.monotonic() - started)
 
 
+def job_headline(alerts: list[str]) -> str:
+    """The training panel's headline among a page's alert texts ('' when there is none)."""
+    return next((a for a in alerts if a.startswith(JOB_HEADLINES) or " in line" in a), "")
+
+
+def training_ended(status: str) -> bool:
+    """True once the headline says Done; a stopped or failed training raises, naming why."""
+    if status.startswith("Done"):
+        return True
+    if status.startswith("Stopped") or (status and not job_headline([status])):
+        raise RuntimeError(f"the training did not finish: {status[:200]}")
+    return False
+
+
 def reading_from(data: dict, seconds: float) -> Reading:
     """A Reading from what TRAINING_JS returned."""
-    status = next((a for a in data["alerts"] if a.startswith(JOB_HEADLINES) or " in line" in a),
-                  data["alerts"][0] if data["alerts"] else "")
+    status = job_headline(data["alerts"]) or (data["alerts"][0] if data["alerts"] else "")
     return Reading(seconds, status, data["running"], max(data["points"], default=0))
 
 

@@ -37,6 +37,7 @@ def mnist():
 def _model(path: str, mtime: float):
     from cnnlab.modelfile import load_model
 
+    settle_keras()  # every model the server loads goes through here
     return load_model(Path(path))
 
 
@@ -81,7 +82,6 @@ def _clean_nothing() -> None:
 
 def model(run_dir: str | Path):
     """A run's Keras model, loaded once and kept in a small LRU cache (8 models) for all sessions."""
-    settle_keras()
     return _model(*_key(run_dir))
 
 

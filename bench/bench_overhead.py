@@ -1,4 +1,4 @@
-"""How much does live progress cost? cnnlab.training.train vs a plain model.fit, same model and data.
+"""How much does live progress cost? cnnlab.training.loop.train vs a plain model.fit, same model and data.
 
 Both fit the same design on the same images with the same settings; ours also runs the
 progress callback, polls for a stop at every batch and pickles each report as a worker would
@@ -22,10 +22,10 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from cnnlab import training  # noqa: E402
-from cnnlab.build import build_model  # noqa: E402
-from cnnlab.hyper import TrainConfig  # noqa: E402
-from cnnlab.mnist import load_mnist, subset  # noqa: E402
-from cnnlab.presets import get_preset  # noqa: E402
+from cnnlab.training.build import build_model  # noqa: E402
+from cnnlab.training.config import TrainConfig  # noqa: E402
+from cnnlab.training.mnist import load_mnist, subset  # noqa: E402
+from cnnlab.design.presets import get_preset  # noqa: E402
 
 
 def plain_fit(arch, config, x, y) -> float:
@@ -50,7 +50,7 @@ def callback_cost_us(calls: int = 200_000) -> float:
     """Microseconds our per-batch hook adds (tracker.batch_end + the stop poll), measured alone."""
     import multiprocessing
 
-    from cnnlab.progress import ProgressTracker
+    from cnnlab.training.progress import ProgressTracker
 
     stop = multiprocessing.get_context("spawn").Event()  # what a worker polls
     tracker = ProgressTracker(1, calls, calls * 128, 128, lambda p: None, every_s=0.5)

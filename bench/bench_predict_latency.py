@@ -23,8 +23,8 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 from PIL import Image, ImageDraw  # noqa: E402
 
-from cnnlab.predict import predict_probabilities  # noqa: E402
-from cnnlab.preprocess import preprocess_digit  # noqa: E402
+from cnnlab.drawing.predict import predict_probabilities  # noqa: E402
+from cnnlab.drawing.preprocess import preprocess_digit  # noqa: E402
 
 
 def canvas_drawing(size: int = 280) -> np.ndarray:
@@ -41,11 +41,11 @@ def load(path: Path | None, preset: str = "cnn_a"):
     """The model to time and a label saying which it is."""
     path = path or ROOT / "models" / "default" / "model.keras"
     if path.exists():
-        from cnnlab.modelfile import load_model
+        from cnnlab.runs.model_file import load_model
 
         return load_model(path), str(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
-    from cnnlab.build import build_model
-    from cnnlab.presets import get_preset
+    from cnnlab.training.build import build_model
+    from cnnlab.design.presets import get_preset
 
     return build_model(get_preset(preset).arch, seed=0), f"{preset} preset (fresh, untrained)"
 

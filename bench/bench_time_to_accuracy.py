@@ -1,6 +1,6 @@
 """Seconds of training until the recommended design reaches 99.0% test accuracy on MNIST.
 
-Trains with cnnlab.training.train on all 60,000 training images (no validation hold-out),
+Trains with cnnlab.training.loop.train on all 60,000 training images (no validation hold-out),
 evaluates on the 10,000 test images at each epoch end, and stops at the first epoch that
 reaches the target. The clock counts training only: the test evaluations are measurement,
 so their time is reported apart. Goal: under 60 s on 2 CPU cores.
@@ -22,9 +22,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import keras  # noqa: E402
 
 from cnnlab import training  # noqa: E402
-from cnnlab.hyper import TrainConfig  # noqa: E402
-from cnnlab.mnist import load_mnist  # noqa: E402
-from cnnlab.presets import get_preset  # noqa: E402
+from cnnlab.training.config import TrainConfig  # noqa: E402
+from cnnlab.training.mnist import load_mnist  # noqa: E402
+from cnnlab.design.presets import get_preset  # noqa: E402
 
 
 class TestEveryEpoch(keras.callbacks.Callback):

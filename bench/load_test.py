@@ -432,8 +432,8 @@ class Probe:
 # ---------------------------------------------------------------------------- expectations
 def conv_formula(stride: int, padding: str) -> str:
     """The height formula the Convolution page shows for its starting grid and kernel."""
-    from cnnlab import walkthrough as wt
-    from cnnlab.kernels import KERNELS
+    from cnnlab.convolution import walkthrough as wt
+    from cnnlab.convolution.kernels import KERNELS
 
     walk = wt.walkthrough(wt.small_grids()[CONV_GRID], KERNELS[CONV_KERNEL].weights, stride,
                           padding)
@@ -443,9 +443,9 @@ def conv_formula(stride: int, padding: str) -> str:
 def preset_params() -> dict[str, tuple[str, str]]:
     """Preset key -> (its title, its "Parameters" figure as the Design page shows it), for the
     presets whose first layer has filters (so the filters edit applies)."""
-    from cnnlab.arithmetic import analyze
-    from cnnlab.design_table import totals
-    from cnnlab.presets import PRESETS
+    from cnnlab.design.arithmetic import analyze
+    from cnnlab.design.table import totals
+    from cnnlab.design.presets import PRESETS
 
     return {key: (p.title, totals(analyze(p.arch))[0].value) for key, p in PRESETS.items()
             if hasattr(p.arch.layers[0], "filters")}
@@ -453,9 +453,9 @@ def preset_params() -> dict[str, tuple[str, str]]:
 
 def params_with_first_filters(preset: str, filters: int) -> str:
     """The "Parameters" figure after the first layer of `preset` gets `filters` filters."""
-    from cnnlab.arithmetic import analyze
-    from cnnlab.design_table import totals
-    from cnnlab.presets import get_preset
+    from cnnlab.design.arithmetic import analyze
+    from cnnlab.design.table import totals
+    from cnnlab.design.presets import get_preset
 
     arch = get_preset(preset).arch
     layers = (dataclasses.replace(arch.layers[0], filters=filters),) + tuple(arch.layers[1:])
@@ -985,7 +985,7 @@ class ProtocolStudent:
                    if params != run.metrics["Parameters"]]
         key = self.rng.choice(choices)
         title, params = self.presets[key]
-        from cnnlab.presets import PRESETS
+        from cnnlab.design.presets import PRESETS
 
         explanation = PRESETS[key].explanation
         run = await self.timed("design: pick preset", "design",

@@ -5,7 +5,7 @@ train or run models, and only when they are first used.
 """
 
 from cnnlab.errors import DesignError
-from cnnlab.spec import Architecture
+from cnnlab.design.spec import Architecture
 
 __all__ = ["Architecture", "DesignError"]
 __version__ = "0.1.0"

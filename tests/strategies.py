@@ -1,7 +1,7 @@
 """Hypothesis strategies for random VALID designs, shared by the arithmetic, build and codegen tests.
 
 The generator tracks the tensor shape while it draws, so every design it makes is one
-`cnnlab.arithmetic.analyze` accepts (no filtering, no shrinking into invalid designs). It
+`cnnlab.design.arithmetic.analyze` accepts (no filtering, no shrinking into invalid designs). It
 covers non-square kernels, strides larger than kernels, same padding on odd sizes, pooling
 with its own strides, Dense on a 3-D tensor, BatchNormalization, GlobalAveragePooling2D and
 ResidualBlocks with and without projection, on several input shapes. Sizes stay small so
@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from cnnlab import spec
-from cnnlab.shapes import window_out
+from cnnlab.design import spec
+from cnnlab.design.windows import window_out
 
 MAX_FILTERS = 8
 MAX_UNITS = 16
@@ -66,7 +66,7 @@ def image_layer(draw: st.DrawFn, shape: tuple[int, int, int]) -> spec.Layer:
 
 
 def next_shape(layer: spec.Layer, shape: tuple[int, ...]) -> tuple[int, ...]:
-    """The output shape of `layer` (kept here independent of cnnlab.arithmetic on purpose)."""
+    """The output shape of `layer` (kept here independent of cnnlab.design.arithmetic on purpose)."""
     if isinstance(layer, (spec.Conv2D, spec.ResidualBlock)):
         padding = "same" if isinstance(layer, spec.ResidualBlock) else layer.padding
         k, s = layer.kernel_size, layer.strides

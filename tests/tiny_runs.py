@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cnnlab import mnist, runs, training
-from cnnlab.hyper import TrainConfig
-from cnnlab.spec import Architecture
+from cnnlab.training import mnist
+
+from cnnlab.runs import store as runs
+
+from cnnlab.training import loop as training
+from cnnlab.training.config import TrainConfig
+from cnnlab.design.spec import Architecture
 
 DENSE = Architecture.from_dict({"layers": [
     {"type": "Flatten"}, {"type": "Dense", "units": 10, "activation": "softmax"}]})

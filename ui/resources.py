@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from cnnlab.settings import Settings, load_settings
+from cnnlab.classroom.settings import Settings, load_settings
 
 
 @st.cache_resource
@@ -18,7 +18,7 @@ def settings() -> Settings:
 @st.cache_resource
 def job_manager():
     """The one training queue of this server: jobs run in worker processes, never in a rerun."""
-    from cnnlab.jobs import JobManager
+    from cnnlab.training.queue import JobManager
 
     config = settings()
     return JobManager(config.runs_dir, max_workers=config.max_workers, limits=config.limits,
@@ -28,14 +28,14 @@ def job_manager():
 @st.cache_resource
 def mnist():
     """The bundled MNIST, loaded once per server (read-only arrays)."""
-    from cnnlab.mnist import load_mnist
+    from cnnlab.training.mnist import load_mnist
 
     return load_mnist()
 
 
 @st.cache_resource(max_entries=8)
 def _model(path: str, mtime: float):
-    from cnnlab.modelfile import load_model
+    from cnnlab.runs.model_file import load_model
 
     settle_keras()  # every model the server loads goes through here
     return load_model(Path(path))
@@ -43,7 +43,7 @@ def _model(path: str, mtime: float):
 
 @st.cache_resource(max_entries=8)
 def _inspector(path: str, mtime: float):
-    from cnnlab.insight import Inspector
+    from cnnlab.drawing.look_inside import Inspector
 
     return Inspector(_model(path, mtime))
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cnnlab.identity import is_lab_code, new_lab_code
-from cnnlab.spec import Architecture
+from cnnlab.classroom.lab_codes import is_lab_code, new_lab_code
+from cnnlab.design.spec import Architecture
 
 DESIGN_KEY = "design"  # the student's last valid Architecture
 RUN_KEY = "selected_run"  # the run folder (str) the student is looking at, or None for the default model
@@ -26,7 +26,7 @@ def student_id() -> str:
 def design() -> Architecture:
     """The student's current design; a new student starts from the recommended preset."""
     if DESIGN_KEY not in st.session_state:
-        from cnnlab.presets import get_preset
+        from cnnlab.design.presets import get_preset
 
         st.session_state[DESIGN_KEY] = get_preset("recommended").arch
     return st.session_state[DESIGN_KEY]

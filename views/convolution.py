@@ -1,6 +1,6 @@
 """Convolution explained: slide a kernel over a small grid, then a real digit, then stack them.
 
-Every number shown comes from cnnlab.walkthrough / cnnlab.convolution (Keras' arithmetic);
+Every number shown comes from cnnlab.convolution.walkthrough / cnnlab.convolution.by_hand (Keras' arithmetic);
 every figure from cnnlab.plots.convolution. No TensorFlow on this page. Each of the three
 sections is a fragment: moving a slider reruns (and redraws the figures of) its own section only.
 """
@@ -8,13 +8,14 @@ sections is a fragment: moving a slider reruns (and redraws the figures of) its 
 import pandas as pd
 import streamlit as st
 
-from cnnlab import walkthrough as wt
-from cnnlab.convolution import output_size_formula
+from cnnlab.convolution import walkthrough as wt
+from cnnlab.convolution.by_hand import output_size_formula
 from cnnlab.errors import DesignError
-from cnnlab.kernels import KERNELS
+from cnnlab.convolution.kernels import KERNELS
 from cnnlab.plots import convolution as plots
-from cnnlab.receptive import compare_stack, receptive_rings
-from ui import resources, session
+from cnnlab.convolution.receptive_field import compare_stack, receptive_rings
+from ui import resources
+from ui import session
 
 owner = session.student_id()
 STEP = "conv_step"

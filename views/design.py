@@ -2,14 +2,17 @@
 
 import streamlit as st
 
-from cnnlab import codegen, design_edit
-from cnnlab.arithmetic import analyze
-from cnnlab.design_table import baseline_ratio, baseline_sentence, shape_steps, table_rows, totals
+from cnnlab.codegen import generate as codegen
+
+from cnnlab.design import editing as design_edit
+from cnnlab.design.arithmetic import analyze
+from cnnlab.design.table import baseline_ratio, baseline_sentence, shape_steps, table_rows, totals
 from cnnlab.errors import DesignError
 from cnnlab.plots.network import network_figure
-from cnnlab.presets import PRESETS, get_preset
-from ui import design_editor as editor
-from ui import resources, session
+from cnnlab.design.presets import PRESETS, get_preset
+from ui import design as editor
+from ui import resources
+from ui import session
 
 owner = session.student_id()
 limits = resources.settings().limits

@@ -8,11 +8,13 @@ import streamlit as st
 from streamlit_drawable_canvas import st_canvas
 
 from cnnlab.errors import DesignError
-from cnnlab.images import read_upload
+from cnnlab.drawing.uploads import read_upload
 from cnnlab.plots import digits
-from cnnlab.predict import predict_probabilities, top_k
-from cnnlab.preprocess import EMPTY_MESSAGE, is_empty, preprocess_digit
-from ui import draw_glue, resources, session
+from cnnlab.drawing.predict import predict_probabilities, top_k
+from cnnlab.drawing.preprocess import EMPTY_MESSAGE, is_empty, preprocess_digit
+from ui import draw as draw_glue
+from ui import resources
+from ui import session
 
 owner = session.student_id()
 config = resources.settings()

@@ -7,11 +7,14 @@ and "evaluate_pred"), which AppTest can drive; a click on the matrix moves them.
 
 import streamlit as st
 
-from cnnlab import compare, evaluate_view
+from cnnlab.evaluation import compare
+
+from cnnlab.evaluation import page_text as evaluate_view
 from cnnlab.errors import DesignError
 from cnnlab.plots import evaluation as plots
-from ui import evaluate_glue as glue
-from ui import resources, session
+from ui import evaluate as glue
+from ui import resources
+from ui import session
 
 NO_BAR = {"displayModeBar": False}
 

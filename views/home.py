@@ -5,7 +5,7 @@ Light on purpose (no TensorFlow): it is the first page every student opens.
 
 import streamlit as st
 
-from cnnlab.glance import glance, shape_text
+from cnnlab.design.overview import glance, shape_text
 from ui import session
 
 owner = session.student_id()

@@ -1,17 +1,20 @@
 """Train: train the student's exact design on MNIST, watch it live, and manage the saved runs.
 
-Training runs in worker processes on the server (cnnlab.jobs); this page only submits jobs
+Training runs in worker processes on the server (cnnlab.training.queue); this page only submits jobs
 and polls them, so clicks, reruns or a closed tab never interrupt a training.
 """
 
 import streamlit as st
 
-from cnnlab import runs, train_view
+from cnnlab.runs import store as runs
+
+from cnnlab.training import page_text as train_view
 from cnnlab.errors import DesignError
-from cnnlab.glance import glance
-from cnnlab.hyper import TrainConfig
-from ui import resources, session
-from ui import train_glue as glue
+from cnnlab.design.overview import glance
+from cnnlab.training.config import TrainConfig
+from ui import resources
+from ui import session
+from ui import train as glue
 
 owner = session.student_id()
 config = resources.settings()

@@ -6,10 +6,10 @@ import argparse
 import json
 import sys
 
-from cnnlab.codegen import STYLES, generate_script
+from cnnlab.codegen.generate import STYLES, generate_script
 from cnnlab.commands import read_text
 from cnnlab.errors import DesignError
-from cnnlab.spec import Architecture
+from cnnlab.design.spec import Architecture
 
 HELP = "Print a complete Keras script that builds, trains and evaluates a design on MNIST."
 

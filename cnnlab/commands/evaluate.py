@@ -26,7 +26,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Exit 0 with the report on stdout, or 2 with the friendly message on stderr."""
-    from cnnlab.evaluation import evaluate_run
+    from cnnlab.evaluation.evaluate import evaluate_run
 
     try:
         if args.mistakes < 0 or args.batch_size < 1:

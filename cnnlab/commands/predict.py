@@ -39,8 +39,8 @@ def run(args: argparse.Namespace) -> int:
 
 def _predict(run_dir: Path, image_path: Path):
     """Read the image first (cheap, the likelier mistake), then load the model and ask it."""
-    from cnnlab.images import read_upload
-    from cnnlab.preprocess import preprocess_digit
+    from cnnlab.drawing.uploads import read_upload
+    from cnnlab.drawing.preprocess import preprocess_digit
 
     try:
         data = image_path.read_bytes()
@@ -48,8 +48,8 @@ def _predict(run_dir: Path, image_path: Path):
         raise DesignError(f"Cannot read the image {str(image_path)!r}: {exc.strerror or exc}.") from None
     steps = preprocess_digit(read_upload(data, image_path.name))
 
-    from cnnlab.modelfile import check_mnist_model, load_model
-    from cnnlab.predict import predict_probabilities
+    from cnnlab.runs.model_file import check_mnist_model, load_model
+    from cnnlab.drawing.predict import predict_probabilities
 
     model_path = run_dir if run_dir.is_file() else run_dir / "model.keras"
     if not model_path.exists():

@@ -18,7 +18,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Exit 0 with the design's JSON on stdout, or 2 (unknown key) with the names on stderr."""
-    from cnnlab.presets import get_preset
+    from cnnlab.design.presets import get_preset
 
     try:
         preset = get_preset(args.key)

@@ -13,8 +13,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Exit 0 with one line per preset: key, title (and parameters)."""
-    from cnnlab.arithmetic import analyze
-    from cnnlab.presets import PRESETS
+    from cnnlab.design.arithmetic import analyze
+    from cnnlab.design.presets import PRESETS
 
     width = max(len(key) for key in PRESETS)
     for key, preset in PRESETS.items():

@@ -6,10 +6,10 @@ import argparse
 import json
 import sys
 
-from cnnlab.arithmetic import Summary
+from cnnlab.design.arithmetic import Summary
 from cnnlab.commands import read_text
 from cnnlab.errors import DesignError
-from cnnlab.spec import Architecture
+from cnnlab.design.spec import Architecture
 
 HELP = ("Print a design's layers with output shapes, parameter counts and the formulas behind "
         "them, receptive fields, multiply-adds and totals (no TensorFlow needed).")
@@ -25,8 +25,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Exit 0 with the summary on stdout, or 2 with the friendly message on stderr."""
-    from cnnlab.settings import load_settings
-    from cnnlab.validation import check
+    from cnnlab.classroom.settings import load_settings
+    from cnnlab.classroom.caps import check
 
     try:
         arch = Architecture.from_json(read_text(args.design, "design"))

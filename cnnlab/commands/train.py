@@ -1,6 +1,6 @@
 """`python -m cnnlab train DESIGN.json`: train a design in this terminal and save it as a run.
 
-The same engine as the app (cnnlab.training), without the queue: a progress bar, one line
+The same engine as the app (cnnlab.training.loop), without the queue: a progress bar, one line
 per epoch, and a run folder at the end. Ctrl-C stops at the next batch and keeps the last
 completed epoch; a second Ctrl-C aborts.
 """
@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from cnnlab.errors import DesignError
-from cnnlab.hyper import LABEL_FORMATS, OPTIMIZERS, TrainConfig
-from cnnlab.progress import Progress
+from cnnlab.training.config import LABEL_FORMATS, OPTIMIZERS, TrainConfig
+from cnnlab.training.progress import Progress
 
 HELP = "Train a design (a JSON file or a preset key) on MNIST and save the trained run."
 _FLAGS = {"epochs": "epochs", "batch_size": "batch_size", "optimizer": "optimizer",
@@ -54,16 +54,16 @@ def run(args: argparse.Namespace) -> int:
     try:
         arch, label = _load_design(args.design)
         config = _config(args)
-        from cnnlab.validation import check
+        from cnnlab.classroom.caps import check
 
         check(arch)
         config.check()
     except DesignError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    from cnnlab import runs
-    from cnnlab.mnist import load_mnist
-    from cnnlab.training import train
+    from cnnlab.runs import store as runs
+    from cnnlab.training.mnist import load_mnist
+    from cnnlab.training.loop import train
 
     stop = {"asked": False}
 
@@ -99,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _load_design(text: str) -> tuple[Any, str]:
     """A design from a file, stdin or a preset key, and a label for the run's name."""
-    from cnnlab.spec import Architecture
+    from cnnlab.design.spec import Architecture
 
     if text == "-":
         return Architecture.from_json(sys.stdin.read()), "design"
@@ -109,7 +109,7 @@ def _load_design(text: str) -> tuple[Any, str]:
             return Architecture.from_json(path.read_text(encoding="utf-8")), path.stem
         except (OSError, UnicodeDecodeError) as exc:
             raise DesignError(f"Cannot read the design file {text!r}: {exc}.") from None
-    from cnnlab.presets import PRESETS, get_preset
+    from cnnlab.design.presets import PRESETS, get_preset
 
     if text in PRESETS:
         return get_preset(text).arch, text

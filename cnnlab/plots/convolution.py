@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from cnnlab.walkthrough import format_number
+from cnnlab.convolution.walkthrough import format_number
 
 HIGHLIGHT = "#ff6b00"  # the current window / output cell, in every figure
 PAD_FILL = "rgba(255, 200, 0, 0.40)"  # the zero border that 'same' padding adds
@@ -152,7 +152,7 @@ def image_heatmap(image: np.ndarray, title: str = "", *, signed: bool | None = N
 def receptive_figure(rings: np.ndarray, title: str = "") -> go.Figure:
     """The input cells one output cell sees, each numbered by the layer that first brings it in.
 
-    `rings` comes from cnnlab.receptive.receptive_rings: 0 unseen, 1 the first 3x3 block, ...
+    `rings` comes from cnnlab.convolution.receptive_field.receptive_rings: 0 unseen, 1 the first 3x3 block, ...
     The whole seen square is outlined; a dot marks the position of the output cell.
     """
     z = np.asarray(rings)

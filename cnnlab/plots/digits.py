@@ -89,7 +89,7 @@ def for_display(image: np.ndarray, max_side: int = DISPLAY_SIDE) -> np.ndarray:
 
 
 def step_captions(steps) -> list[str]:
-    """Two short lines per preparation step (a cnnlab.preprocess.DigitSteps) saying what it did."""
+    """Two short lines per preparation step (a cnnlab.drawing.preprocess.DigitSteps) saying what it did."""
     h, w = steps.cropped.shape
     grey = "dark on light: flipped" if steps.inverted else "background set to 0"
     dy, dx = steps.shift

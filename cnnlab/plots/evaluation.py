@@ -20,7 +20,7 @@ import numpy as np
 import plotly.graph_objects as go
 from PIL import Image
 
-from cnnlab.compare import ComparisonRow, HistoryRow
+from cnnlab.evaluation.compare import ComparisonRow, HistoryRow
 from cnnlab.plots.convolution import HIGHLIGHT, SIGNED
 
 CORRECT = [[0.0, "#e5f5e0"], [1.0, "#31a354"]]  # the diagonal: light to darker green

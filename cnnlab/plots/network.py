@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
-from cnnlab.arithmetic import Summary
+from cnnlab.design.arithmetic import Summary
 
 MAX_HEIGHT = 10.0  # drawing units of the tallest map
 MAX_THICKNESS = 2.6  # drawing units of the map with the most channels (plus MIN_THICKNESS)

@@ -14,7 +14,7 @@ from typing import Any, Mapping, Sequence
 
 import plotly.graph_objects as go
 
-from cnnlab.progress import Progress
+from cnnlab.training.progress import Progress
 
 TRAIN_COLOR = "#3b7dd8"
 VAL_COLOR = "#e8743b"

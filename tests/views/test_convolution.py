@@ -12,11 +12,11 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from cnnlab import walkthrough as wt
-from cnnlab.convolution import output_size, output_size_formula, pool2d
-from cnnlab.kernels import KERNELS, receptive_field_of_stack
-from cnnlab.mnist import load_mnist
-from cnnlab.receptive import compare_stack
+from cnnlab.convolution import walkthrough as wt
+from cnnlab.convolution.by_hand import output_size, output_size_formula, pool2d
+from cnnlab.convolution.kernels import KERNELS, receptive_field_of_stack
+from cnnlab.training.mnist import load_mnist
+from cnnlab.convolution.receptive_field import compare_stack
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = str(ROOT / "views" / "convolution.py")

@@ -10,10 +10,12 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from cnnlab import codegen, spec
-from cnnlab.arithmetic import analyze
-from cnnlab.design_table import table_rows
-from cnnlab.presets import get_preset
+from cnnlab.codegen import generate as codegen
+
+from cnnlab.design import spec
+from cnnlab.design.arithmetic import analyze
+from cnnlab.design.table import table_rows
+from cnnlab.design.presets import get_preset
 
 REPO = Path(__file__).resolve().parents[2]
 PAGE = str(REPO / "views" / "design.py")

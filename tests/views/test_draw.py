@@ -20,14 +20,18 @@ import streamlit as st
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from cnnlab import insight, mnist, runs
+from cnnlab.drawing import look_inside as insight
+
+from cnnlab.training import mnist
+
+from cnnlab.runs import store as runs
 from cnnlab.errors import DesignError
-from cnnlab.identity import new_lab_code
-from cnnlab.images import read_upload
-from cnnlab.modelfile import load_model
-from cnnlab.predict import predict_probabilities, top_k
-from cnnlab.preprocess import EMPTY_MESSAGE, preprocess_digit
-from cnnlab.spec import Architecture
+from cnnlab.classroom.lab_codes import new_lab_code
+from cnnlab.drawing.uploads import read_upload
+from cnnlab.runs.model_file import load_model
+from cnnlab.drawing.predict import predict_probabilities, top_k
+from cnnlab.drawing.preprocess import EMPTY_MESSAGE, preprocess_digit
+from cnnlab.design.spec import Architecture
 from tests.tiny_runs import DENSE, train_tiny_run
 
 PAGE = str(Path(__file__).resolve().parents[2] / "views" / "draw.py")

@@ -1,5 +1,5 @@
 """Evaluate page with AppTest, on tiny models trained in the fixture and saved as real runs: the
-shown scores equal cnnlab.evaluation's, a confusion cell shows exactly its images, the comparison
+shown scores equal cnnlab.evaluation.evaluate's, a confusion cell shows exactly its images, the comparison
 lists the chosen runs, and a damaged model is a friendly message. No default model is needed:
 CNNLAB_DEFAULT_MODEL_DIR points at a missing folder, or at a copy of a fixture run.
 """
@@ -18,9 +18,19 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from cnnlab import compare, evalcache, evaluate_view, evaluation, mnist, runs
-from cnnlab.identity import new_lab_code
-from cnnlab.spec import Architecture
+from cnnlab.evaluation import compare
+
+from cnnlab.evaluation import cache as evalcache
+
+from cnnlab.evaluation import page_text as evaluate_view
+
+from cnnlab.evaluation import evaluate as evaluation
+
+from cnnlab.training import mnist
+
+from cnnlab.runs import store as runs
+from cnnlab.classroom.lab_codes import new_lab_code
+from cnnlab.design.spec import Architecture
 from tests.tiny_runs import DENSE, train_tiny_run
 
 PAGE = str(Path(__file__).resolve().parents[2] / "views" / "evaluate.py")

@@ -8,11 +8,11 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from cnnlab import spec
-from cnnlab.arithmetic import analyze
+from cnnlab.design import spec
+from cnnlab.design.arithmetic import analyze
 from cnnlab.errors import DesignError
-from cnnlab.presets import get_preset
-from cnnlab.spec import Architecture, Conv2D, Dense
+from cnnlab.design.presets import get_preset
+from cnnlab.design.spec import Architecture, Conv2D, Dense
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")  # Home is the app's default page
 

@@ -11,18 +11,20 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from cnnlab import runs, train_view
-from cnnlab.arithmetic import analyze
+from cnnlab.runs import store as runs
+
+from cnnlab.training import page_text as train_view
+from cnnlab.design.arithmetic import analyze
 from cnnlab.errors import DesignError
-from cnnlab.glance import glance
-from cnnlab.jobs import JobStatus
-from cnnlab.limits import Limits
-from cnnlab.presets import get_preset
-from cnnlab.progress import Progress
-from cnnlab.run_files import run_file_bytes
-from cnnlab.settings import load_settings
-from cnnlab.spec import Architecture, Conv2D, Dense, Flatten, MaxPooling2D
-from cnnlab.validation import check
+from cnnlab.design.overview import glance
+from cnnlab.training.queue import JobStatus
+from cnnlab.classroom.limits import Limits
+from cnnlab.design.presets import get_preset
+from cnnlab.training.progress import Progress
+from cnnlab.runs.downloads import run_file_bytes
+from cnnlab.classroom.settings import load_settings
+from cnnlab.design.spec import Architecture, Conv2D, Dense, Flatten, MaxPooling2D
+from cnnlab.classroom.caps import check
 from ui import resources
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")

@@ -1,0 +1,1 @@
+"""The classroom server: the teacher's settings, the caps they set and students' lab codes."""

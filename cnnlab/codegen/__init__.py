@@ -1,0 +1,1 @@
+"""The design as a runnable Keras script, to take home."""

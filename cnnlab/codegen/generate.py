@@ -1,0 +1,108 @@
+"""The design as the Keras code a student would write, to take the model home to their own notebook.
+
+Two styles: "sequential" (`keras.Sequential([...])`, a list of layers) and "functional"
+(`x = layer(x)`, one call per line). A skip connection cannot be written as a list, so a
+design with a ResidualBlock is always written in the functional style, with a comment saying
+why; `effective_style` tells a page which style it will get. Keras is never imported here.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from cnnlab.design import spec
+from cnnlab.codegen.layer_lines import RESIDUAL_HELPER, layer_call, layer_comment, residual_call
+from cnnlab.codegen.script_parts import script_lines
+
+if TYPE_CHECKING:
+    from cnnlab.design.arithmetic import Summary
+
+STYLES = ("sequential", "functional")
+_SKIP_NOTE = ("# keras.Sequential can only stack layers one after another; a skip connection\n"
+              "# (ResidualBlock) needs the functional style, so this model is written in it.\n")
+
+
+def effective_style(arch: spec.Architecture, style: str) -> str:
+    """The style the code will be in: "functional" whenever the design has a ResidualBlock."""
+    if style not in STYLES:
+        raise ValueError(f"style must be one of {', '.join(STYLES)}; got {style!r}")
+    return "functional" if has_residual(arch) else style
+
+
+def has_residual(arch: spec.Architecture) -> bool:
+    return any(isinstance(layer, spec.ResidualBlock) for layer in arch.layers)
+
+
+def generate_model_code(arch: spec.Architecture, style: str = "sequential") -> str:
+    """Runnable code, imports included, that defines `model`; DesignError for an invalid design."""
+    code = model_code(arch, style)
+    gap = "\n\n" if code.startswith("def ") else "\n"  # PEP 8: two blank lines before a def
+    return "import keras\nfrom keras import layers\n" + gap + code
+
+
+def generate_script(arch: spec.Architecture, style: str = "sequential", config: object = None,
+                    data_path: str | None = None) -> str:
+    """A complete script: load MNIST, preprocess, build, compile, train and evaluate the design.
+
+    `config` is a TrainConfig, a dict of its fields, or None for the defaults; `data_path` is a
+    folder with MNIST's four gzip IDX files (default: Keras' download).
+    """
+    return "\n".join(script_lines(arch, model_code(arch, style), config, data_path,
+                                  _summary(arch).warnings))
+
+
+def model_code(arch: spec.Architecture, style: str = "sequential") -> str:
+    """Only the model-building part: the residual helper if needed, then `model = ...`."""
+    asked, style = style, effective_style(arch, style)
+    rows = _summary(arch).layers
+    entries = [("keras.Input(shape=" + repr(tuple(arch.input_shape)) + ")",
+                f"{_input_words(arch.input_shape)} (the batch axis is left out)")]
+    entries += [(layer_call(layer) if not isinstance(layer, spec.ResidualBlock) else "",
+                 layer_comment(layer, row)) for layer, row in zip(arch.layers, rows)]
+    out = ""
+    if has_residual(arch):
+        out += RESIDUAL_HELPER + "\n\n"
+    if asked != style:
+        out += _SKIP_NOTE
+    if style == "sequential":
+        return out + _sequential(entries)
+    return out + _functional(arch, entries)
+
+
+def _sequential(entries: list[tuple[str, str]]) -> str:
+    lines = [f"    {call}," for call, _ in entries]
+    return "model = keras.Sequential([\n" + _with_comments(lines, entries, "    ") + "])\n"
+
+
+def _functional(arch: spec.Architecture, entries: list[tuple[str, str]]) -> str:
+    lines = [f"inputs = {entries[0][0]}"]
+    last = len(arch.layers)
+    for position, (layer, (call, _)) in enumerate(zip(arch.layers, entries[1:]), start=1):
+        source = "inputs" if position == 1 else "x"
+        target = "outputs" if position == last else "x"
+        if isinstance(layer, spec.ResidualBlock):
+            lines.append(f"{target} = {residual_call(layer, source)}")
+        else:
+            lines.append(f"{target} = {call}({source})")
+    return _with_comments(lines, entries, "") + "model = keras.Model(inputs, outputs)\n"
+
+
+def _with_comments(lines: list[str], entries: list[tuple[str, str]], indent: str) -> str:
+    """The input line with its comment beside it; each layer with its comment on the line above."""
+    out = f"{lines[0]}  # {entries[0][1]}\n"
+    for line, (_, comment) in zip(lines[1:], entries[1:]):
+        out += f"{indent}# {comment}\n{line}\n"
+    return out
+
+
+def _input_words(shape: tuple[int, ...]) -> str:
+    h, w, c = shape
+    grey = "grey image" if c == 1 else f"image with {c} channels"
+    return f"one {h}x{w} {grey}"
+
+
+def _summary(arch: spec.Architecture) -> "Summary":
+    """The arithmetic of the design; its DesignError is the friendly message for an invalid one."""
+    from cnnlab.design.arithmetic import analyze
+
+    return analyze(arch)

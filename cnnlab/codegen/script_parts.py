@@ -1,0 +1,168 @@
+"""The parts of the exported script around the model: data, preprocessing, compile, fit, evaluate.
+
+The hyperparameters are read by duck typing (a TrainConfig, a dict of its fields, or None), so
+this module does not need `cnnlab.training.config`. Keras' defaults are left out here too: an optimizer
+at its default settings is written as its name, e.g. `optimizer="adam"`.
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from typing import Any
+
+from cnnlab.design import spec
+from cnnlab.training.augmentation import ROTATION_DEGREES, SHIFT_FRACTION, ZOOM_FRACTION
+from cnnlab.errors import DesignError
+
+MNIST_SHAPE = (28, 28, 1)
+DEFAULTS: dict[str, Any] = {"optimizer": "adam", "learning_rate": 1e-3, "momentum": 0.9,
+                            "batch_size": 128, "epochs": 3, "validation_split": 0.1,
+                            "label_format": "integer", "subset": None, "seed": 0,
+                            "augment": False}
+# Keras' own defaults of each optimizer's settings, and its class name.
+_OPTIMIZERS = {"adam": ("Adam", {"learning_rate": 1e-3}),
+               "rmsprop": ("RMSprop", {"learning_rate": 1e-3}),
+               "sgd": ("SGD", {"learning_rate": 1e-2, "momentum": 0.0})}
+_LOSSES = {"integer": "sparse_categorical_crossentropy", "one_hot": "categorical_crossentropy"}
+_IDX_FILES = {"x_train": "train-images.idx3-ubyte.gz", "y_train": "train-labels.idx1-ubyte.gz",
+              "x_test": "t10k-images.idx3-ubyte.gz", "y_test": "t10k-labels.idx1-ubyte.gz"}
+
+_LOAD_IDX = '''\
+def load_idx(path):
+    """Read one gzip IDX file: a big-endian header (magic, one size per axis), then the bytes."""
+    raw = gzip.decompress(pathlib.Path(path).read_bytes())
+    ndim = raw[3]
+    shape = [int.from_bytes(raw[4 + 4 * i:8 + 4 * i], "big") for i in range(ndim)]
+    return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim).reshape(shape)
+'''
+
+
+def read_config(config: Any) -> dict[str, Any]:
+    """The checked training settings from a TrainConfig-like object, a dict or None."""
+    if config is None or isinstance(config, dict):
+        from cnnlab.training.config import TrainConfig  # checks every value, with friendly messages
+
+        config = TrainConfig.from_dict(dict(config or {}))
+    values = {key: getattr(config, key, default) for key, default in DEFAULTS.items()}
+    if values["optimizer"] not in _OPTIMIZERS:
+        raise DesignError(f"optimizer must be one of {', '.join(_OPTIMIZERS)}; "
+                          f"got {values['optimizer']!r}.")
+    if values["label_format"] not in _LOSSES:
+        raise DesignError(f"label_format must be 'integer' or 'one_hot'; "
+                          f"got {values['label_format']!r}.")
+    return values
+
+
+def script_lines(arch: spec.Architecture, model_code: str, config: Any, data_path: str | None,
+                 warnings: tuple[str, ...]) -> list[str]:
+    """Every line of the script, top to bottom, with the model code in the middle."""
+    if tuple(arch.input_shape) != MNIST_SHAPE:
+        raise DesignError(f"The script trains on MNIST's 28x28x1 digits, but this design's input "
+                          f"is {'x'.join(map(str, arch.input_shape))}. Set input_shape to "
+                          "[28, 28, 1].")
+    c = read_config(config)
+    out = ['"""A convolutional network for the MNIST digits, exported from CNN Lab."""', ""]
+    out += (["import gzip", "import pathlib", ""] if data_path else [])
+    out += ["import keras", "import numpy as np"]
+    out += (["import tensorflow as tf"] if c["augment"] else []) + ["from keras import layers", ""]
+    if warnings:
+        out.append("# CNN Lab's advice on this design:")
+        for warning in warnings:
+            out += textwrap.wrap(warning, 96, initial_indent="# - ", subsequent_indent="#   ")
+        out.append("")
+    out += [f"keras.utils.set_random_seed({c['seed']})  # the same initial weights and shuffling "
+            "on every run", ""]
+    out += _data(data_path, c)
+    out += ["# 3. The model", model_code.rstrip("\n"),
+            "model.summary()  # per layer: output shape (None is the batch axis) and parameters",
+            ""]
+    out += _train(c)
+    return out
+
+
+def _data(data_path: str | None, c: dict[str, Any]) -> list[str]:
+    out = ["# 1. Data: 60,000 training and 10,000 test images of digits, 28x28 grey pixels (0-255)"]
+    if data_path:
+        folder = json.dumps(str(data_path), ensure_ascii=False)  # a valid Python string literal
+        out += [_LOAD_IDX, "", f"DATA = pathlib.Path({folder})"]
+        out += [f'{key} = load_idx(DATA / "{name}")' for key, name in _IDX_FILES.items()]
+    else:
+        out.append("(x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()")
+    out += ["", "# 2. Preprocessing: add the channel axis and scale the pixels to [0, 1]",
+            'x_train = x_train.reshape(-1, 28, 28, 1).astype("float32") / 255  '
+            "# (60000, 28, 28) -> (60000, 28, 28, 1)",
+            'x_test = x_test.reshape(-1, 28, 28, 1).astype("float32") / 255']
+    if c["subset"] is not None:
+        out.append(f"x_train, y_train = x_train[:{c['subset']}], y_train[:{c['subset']}]  "
+                   f"# train on the first {c['subset']:,} images only (faster)")
+    if c["label_format"] == "one_hot":
+        out += ["y_train = keras.utils.to_categorical(y_train, 10)  "
+                "# one-hot: digit 3 -> [0, 0, 0, 1, 0, 0, 0, 0, 0, 0]",
+                "y_test = keras.utils.to_categorical(y_test, 10)"]
+    return out + [""]
+
+
+def _train(c: dict[str, Any]) -> list[str]:
+    loss = _LOSSES[c["label_format"]]
+    why = ("integer labels 0-9" if c["label_format"] == "integer" else "one-hot labels")
+    out = ["# 4. Training setup: how to measure the error and how to reduce it",
+           "model.compile(",
+           f"    optimizer={optimizer_code(c)},",
+           f'    loss="{loss}",  # {why} vs. the predicted probabilities',
+           '    metrics=["accuracy"],', ")", ""]
+    out += ["# 5. Training: each epoch shows every training image once, "
+            f"{c['batch_size']} at a time"]
+    split = c["validation_split"]
+    if split:
+        out.append(f"# (the last {split * 100:g}% of the training images are held out to check "
+                   "for overfitting)")
+    out += _fit_augmented(c) if c["augment"] else [
+        f"history = model.fit(x_train, y_train, batch_size={c['batch_size']}, "
+        f"epochs={c['epochs']}" + (f", validation_split={split:g})" if split else ")")]
+    out += ["", "# 6. Evaluation on the 10,000 test images the model has never seen",
+            "test_loss, test_accuracy = model.evaluate(x_test, y_test, verbose=0)",
+            'print(f"Test accuracy: {test_accuracy:.4f}")', ""]
+    return out
+
+
+def _fit_augmented(c: dict[str, Any]) -> list[str]:
+    """Random transforms in the tf.data pipeline, so the model itself stays the designed one."""
+    out = []
+    fit = f"history = model.fit(train_data, epochs={c['epochs']}"
+    if c["validation_split"]:
+        out += [f"n_val = int(len(x_train) * {c['validation_split']:g})",
+                "x_val, y_val = x_train[-n_val:], y_train[-n_val:]",
+                "x_train, y_train = x_train[:-n_val], y_train[:-n_val]"]
+        fit += ", validation_data=(x_val, y_val)"
+    out += [
+        "# data augmentation: slightly turned, shifted and zoomed digits, for training images "
+        "only",
+        "augment = keras.Sequential([",
+        f"    layers.RandomRotation({ROTATION_DEGREES:g} / 360, fill_mode=\"constant\"),  "
+        f"# at most +-{ROTATION_DEGREES:g} degrees, as a fraction of a turn",
+        f"    layers.RandomTranslation({SHIFT_FRACTION:g}, {SHIFT_FRACTION:g}, "
+        f"fill_mode=\"constant\"),  # at most +-{SHIFT_FRACTION * 100:g}% of the size",
+        f"    layers.RandomZoom({ZOOM_FRACTION:g}, fill_mode=\"constant\"),  "
+        f"# at most +-{ZOOM_FRACTION * 100:g}%; new borders are black",
+        "])",
+        "train_data = (tf.data.Dataset.from_tensor_slices((x_train, y_train))",
+        "              .shuffle(len(x_train))  # a new order every epoch",
+        f"              .batch({c['batch_size']})",
+        "              .map(lambda x, y: (augment(x, training=True), y)))  "
+        "# new random transforms every batch",
+    ]
+    return out + [fit + ")"]
+
+
+def optimizer_code(c: dict[str, Any]) -> str:
+    """`"adam"` at Keras' defaults, else the class with only the changed settings."""
+    name = c["optimizer"]
+    cls, defaults = _OPTIMIZERS[name]
+    wanted = {"learning_rate": float(c["learning_rate"])}
+    if name == "sgd":
+        wanted["momentum"] = float(c["momentum"])
+    changed = {k: v for k, v in wanted.items() if v != defaults[k]}
+    if not changed:
+        return f'"{name}"'
+    return f"keras.optimizers.{cls}(" + ", ".join(f"{k}={v!r}" for k, v in changed.items()) + ")"

@@ -1,0 +1,1 @@
+"""Design a CNN: the frozen design, presets, editing, exact arithmetic, warnings and the table."""

@@ -1,0 +1,64 @@
+"""Warnings for designs Keras accepts but that will train badly (or not at all) on MNIST digits.
+
+Warnings never block a design: a student may want to see what goes wrong. Each names the
+layer, the reason, and what usually works instead.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from cnnlab.design import spec
+if TYPE_CHECKING:
+    from cnnlab.design.arithmetic import LayerStats
+
+MNIST_SHAPE = (28, 28, 1)
+NUM_CLASSES = 10
+
+
+def design_warnings(arch: spec.Architecture, rows: tuple["LayerStats", ...]) -> tuple[str, ...]:
+    """Advice on the input, the classifier head and hidden layers, in layer order."""
+    out: list[str] = []
+    if tuple(arch.input_shape) != MNIST_SHAPE:
+        out.append(f"The input is {_shape(arch.input_shape)}, but MNIST digits are 28x28x1: "
+                   "the arithmetic is exact, but this design cannot be trained on MNIST here.")
+    last_pos = len(arch.layers)
+    for row, layer in zip(rows, arch.layers):
+        where = f"Layer {row.position} ({row.label})"
+        if isinstance(layer, spec.Dropout) and layer.rate == 0:
+            out.append(f"{where}: a rate of 0 drops nothing, so this layer does nothing.")
+        if row.position == last_pos:
+            continue
+        if getattr(layer, "activation", None) == "softmax":
+            out.append(f"{where}: softmax in a hidden layer squeezes its outputs to sum to 1, "
+                       "which throws information away; hidden layers usually use relu.")
+        if isinstance(layer, spec.Dense) and len(row.input_shape) == 3:
+            out.append(f"{where}: its input is a {_shape(row.input_shape)} image, so it mixes "
+                       "the channels at each pixel separately (like a 1x1 convolution), not the "
+                       "whole image. Put Flatten before it if you meant a fully connected layer.")
+    out.extend(_head_warnings(arch.layers[-1], rows[-1]))
+    return tuple(out)
+
+
+def _head_warnings(layer: spec.Layer, row: "LayerStats") -> list[str]:
+    """The last layer should be Dense(10, softmax): one probability per digit."""
+    where = f"The last layer ({row.label})"
+    if isinstance(layer, spec.Dropout):
+        return [f"{where} is Dropout: it would randomly zero the predictions while training. "
+                "Put Dropout before the final Dense(10, activation='softmax')."]
+    if not isinstance(layer, spec.Dense):
+        return [f"{where} is not Dense: to classify the 10 digits, end with "
+                "Dense(10, activation='softmax')."]
+    out = []
+    if row.output_shape != (NUM_CLASSES,):
+        out.append(f"{where} outputs {_shape(row.output_shape)} values, but there are 10 digit "
+                   "classes (0-9): use 10 units.")
+    if layer.activation != "softmax":
+        out.append(f"{where} uses activation '{layer.activation}', not 'softmax': the loss "
+                   "(sparse categorical cross-entropy) expects probabilities that sum to 1. "
+                   "Use activation='softmax'.")
+    return out
+
+
+def _shape(shape: tuple[int, ...]) -> str:
+    return "x".join(str(d) for d in shape)

@@ -1,0 +1,131 @@
+"""The Design page's numbers as display rows: counts with thousands separators, units named.
+
+`analyze` gives exact numbers; this module only words and formats them, so the page stays a
+list of calls and the tests can check each cell against `analyze` itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cnnlab.design.arithmetic import LayerStats, Summary
+
+# Column names of the per-layer table, in order.
+COLUMNS = ("No.", "Layer", "Output shape", "Parameters", "How the parameters are counted",
+           "Receptive field", "Multiply-adds")
+
+
+def count(value: int) -> str:
+    """1290 -> '1,290'."""
+    return f"{value:,}"
+
+
+def shape_text(shape: tuple[int, ...]) -> str:
+    """(26, 26, 32) -> '26 × 26 × 32'; (1600,) -> '1,600'."""
+    return " × ".join(f"{d:,}" for d in shape)
+
+
+def nowrap(text: str) -> str:
+    """The text with non-breaking spaces, so a table cell never splits '28 × 28 × 16'."""
+    return text.replace(" ", "\u00a0")
+
+
+def short_count(value: int) -> str:
+    """A headline count that fits a small card: exact below a million, else '2.63 M'."""
+    return count(value) if value < 1_000_000 else f"{value / 1e6:,.2f} M"
+
+
+def byte_text(size: int) -> str:
+    """A size in bytes as a student reads it: '512 B', '98.0 KB', '1.2 MB' (1 KB = 1,024 bytes)."""
+    if size < 1024:
+        return f"{size:,} B"
+    if size < 1024 ** 2:
+        return f"{size / 1024:,.1f} KB"
+    return f"{size / 1024 ** 2:,.1f} MB"
+
+
+def receptive_text(stats: LayerStats, input_shape: tuple[int, ...]) -> str:
+    """'5 × 5 pixels', or '... (whole image)' once one output sees the entire input."""
+    rf = stats.receptive_field
+    text = f"{rf[0]} × {rf[1]} pixels"
+    if rf[0] >= input_shape[0] and rf[1] >= input_shape[1]:
+        text += " (whole image)"
+    return text
+
+
+def _row(number: str, layer: str, shape: str, params: str, how: str, field: str,
+         macs: str) -> dict[str, str]:
+    return dict(zip(COLUMNS, (number, layer, shape, params, how, field, macs)))
+
+
+def table_rows(summary: Summary) -> list[dict[str, str]]:
+    """One row for the input, one per layer, one for the totals; keys are COLUMNS."""
+    rows = [_row("0", "Input image", nowrap(shape_text(summary.input_shape)), "0", "no weights",
+                 nowrap("1 × 1 pixels"), "0")]
+    for s in summary.layers:
+        params = count(s.params)
+        if s.non_trainable_params:
+            params += f" ({count(s.non_trainable_params)} non-trainable)"
+        rows.append(_row(str(s.position), f"{s.label} ({s.name})",
+                         nowrap(shape_text(s.output_shape)), params, s.param_formula,
+                         nowrap(receptive_text(s, summary.input_shape)), count(s.macs)))
+    rows.append(_row("", "Total", "", count(summary.total_params),
+                     f"{count(summary.trainable_params)} trainable + "
+                     f"{count(summary.non_trainable_params)} non-trainable",
+                     "", count(summary.total_macs)))
+    return rows
+
+
+def shape_steps(summary: Summary) -> list[tuple[str, str, str]]:
+    """(heading, shape formula, parameter formula) per layer, to show how each number arises."""
+    return [(f"{s.position}. {s.label}: "
+             f"{shape_text(s.input_shape)} → {shape_text(s.output_shape)}",
+             s.shape_formula, s.param_formula) for s in summary.layers]
+
+
+@dataclass(frozen=True)
+class Total:
+    """One headline number: its label, its formatted value and a sentence on what it means."""
+
+    label: str
+    value: str
+    help: str
+
+
+def totals(summary: Summary) -> list[Total]:
+    """The headline numbers above the table."""
+    return [
+        Total("Parameters", short_count(summary.total_params),
+              f"Exactly {count(summary.total_params)}: {count(summary.trainable_params)} "
+              "trainable (learned by gradient descent) + "
+              f"{count(summary.non_trainable_params)} non-trainable (BatchNormalization's "
+              "moving mean and variance)."),
+        Total("Trainable", short_count(summary.trainable_params),
+              f"Exactly {count(summary.trainable_params)}: the weights and biases that training "
+              "changes."),
+        Total("Multiply-adds", short_count(summary.total_macs),
+              f"Exactly {count(summary.total_macs)}: the multiplications of the Conv2D and Dense "
+              "kernels to classify one digit, a measure of how long one prediction takes."),
+        Total("Activations", byte_text(summary.total_activation_bytes),
+              "Memory of all layer outputs for one image, as float32 (4 bytes each); training "
+              "also keeps them for the backward pass, times the batch size."),
+    ]
+
+
+def baseline_ratio(params: int, baseline_params: int) -> float:
+    """How many times the baseline's parameter count this design has."""
+    if baseline_params <= 0:
+        raise ValueError(f"baseline_params must be positive; got {baseline_params}")
+    return params / baseline_params
+
+
+def baseline_sentence(params: int, baseline_params: int) -> str:
+    """A sentence comparing a design's parameter count with the dense baseline's."""
+    ratio = baseline_ratio(params, baseline_params)
+    how = "about as many parameters as"
+    if ratio < 0.95:
+        how = f"{1 / ratio:,.1f}× fewer parameters than"
+    elif ratio > 1.05:
+        how = f"{ratio:,.1f}× the parameters of"
+    return (f"Your design: {count(params)} parameters. The dense baseline (Flatten → "
+            f"Dense 128 → Dense 10, no convolution): {count(baseline_params)}. Yours has {how} the baseline.")

@@ -1,0 +1,1 @@
+"""Test a model on your own digit: uploads, MNIST-style preprocessing, prediction, a look inside."""

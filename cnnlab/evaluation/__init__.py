@@ -1,0 +1,1 @@
+"""How good is a run: test-set evaluation, metrics, a cache, and comparing runs."""

@@ -1,0 +1,1 @@
+"""Saved runs: storage, model files, atomic writes and downloads."""

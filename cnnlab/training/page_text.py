@@ -1,0 +1,198 @@
+"""What the Train page writes: progress lines, queue places, job outcomes and run-table rows.
+
+Plain functions of Progress, JobStatus and RunInfo (no Streamlit, no TensorFlow), so every
+sentence a student reads while waiting for a training is tested, and the page stays thin.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+from cnnlab.training.queue import JobStatus
+from cnnlab.classroom.limits import Limits
+from cnnlab.training.progress import Progress
+from cnnlab.runs.store import RunInfo
+
+TEST_IMAGES = 10_000  # MNIST's test set, measured after every training
+LEARNING_RATES = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1)
+SUGGESTED_LR = {"adam": 0.001, "rmsprop": 0.001, "sgd": 0.01}
+BATCH_SIZES = (16, 32, 64, 128, 256, 512, 1024)
+VALIDATION_SPLITS = (0.0, 0.05, 0.1, 0.15, 0.2, 0.3)
+# The recommended design trains at about 3,500 images/s on one core: 20,000 images x 3 epochs
+# is under 20 s of training, about half a minute with start-up, and reaches roughly 98 %.
+DEFAULTS: dict[str, Any] = {"optimizer": "adam", "learning_rate": 0.001, "momentum": 0.9,
+                            "batch_size": 128, "epochs": 3, "validation_split": 0.1,
+                            "label_format": "integer", "subset": 20_000, "seed": 0,
+                            "augment": False}
+OPTIMIZER_HELP = {
+    "adam": "Adam: adapts the step size of every weight; a safe default (learning rate 0.001).",
+    "rmsprop": "RMSprop: scales each step by recent gradient sizes; close to Adam (try 0.001).",
+    "sgd": "SGD: plain steps downhill, with momentum carrying part of the last step over; "
+           "needs a larger learning rate (try 0.01 to 0.1)."}
+LABEL_HELP = {
+    "integer": "Integer labels (7) with sparse categorical cross-entropy",
+    "one_hot": "One-hot labels ([0,0,0,0,0,0,0,1,0,0]) with categorical cross-entropy"}
+LABEL_NOTE = ("Both give the same loss: −log(probability of the true digit). One-hot just "
+              "spells the label out as 10 numbers, so it uses 10× the label memory.")
+PHASES = {"queued": "Waiting in the queue…",
+          "starting": "Starting: loading TensorFlow and the MNIST images…",
+          "evaluating": f"Measuring accuracy on the {TEST_IMAGES:,} test images…",
+          "saving": "Saving the model…"}
+RUN_STATUS = {"complete": "complete", "cancelled": "stopped early",
+              "interrupted": "interrupted (not saved)", "running": "training…"}
+
+
+@dataclass(frozen=True)
+class StatusLine:
+    """One headline about a job: `kind` picks st.info/success/warning/error."""
+
+    kind: str  # info | success | warning | error
+    text: str
+
+
+def clock(seconds: float | None) -> str:
+    """'0:42', '12:05' or '1:02:03'; '–' when unknown."""
+    if seconds is None or seconds != seconds or seconds < 0:
+        return "–"
+    total = int(round(seconds))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st…"""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count:,} {word}" + ("" if count == 1 else "s")
+
+
+def percent(value: float | None, digits: int = 2) -> str:
+    """0.98123 -> '98.12 %'; '–' when missing."""
+    return "–" if value is None else f"{value * 100:.{digits}f} %"
+
+
+def queue_text(position: int | None) -> str:
+    """Where a queued job stands, counting the trainings that will start before it."""
+    if not position or position <= 1:
+        return "1st in line — yours starts as soon as a running training finishes."
+    return f"{ordinal(position)} in line — {plural(position - 1, 'training')} ahead of yours."
+
+
+def progress_text(progress: Progress) -> str:
+    """'Epoch 2 of 5 · batch 120/141 · 1,830 images/s · 0:12 elapsed · about 0:42 left'."""
+    if progress.state in PHASES:
+        return PHASES[progress.state]
+    parts = [f"Epoch {progress.epoch} of {progress.epochs}"]
+    if progress.batches_per_epoch:
+        parts.append(f"batch {progress.batch:,}/{progress.batches_per_epoch:,}")
+    if progress.samples_per_sec > 0:
+        parts.append(f"{progress.samples_per_sec:,.0f} images/s")
+    parts.append(f"{clock(progress.elapsed_s)} elapsed")
+    if progress.eta_s is not None:
+        parts.append(f"about {clock(progress.eta_s)} left")
+    return " · ".join(parts)
+
+
+def status_line(job: JobStatus) -> StatusLine:
+    """The headline of a job in words, for each state a job can be in."""
+    progress = job.progress
+    if job.state == "queued":
+        return StatusLine("info", queue_text(job.queue_position))
+    if job.state == "running":
+        return StatusLine("info", progress_text(progress))
+    if job.state == "done":
+        took = f" (trained for {clock(progress.elapsed_s)})" if progress.elapsed_s else ""
+        return StatusLine("success", f"Done: test accuracy **{percent(progress.test_accuracy)}** "
+                                     f"on the {TEST_IMAGES:,} test images the network never saw"
+                                     f"{took}.")
+    if job.state == "cancelled":
+        if job.run_dir is None:
+            return StatusLine("warning", job.error or progress.message or
+                              "Stopped before the first epoch finished, so nothing was saved.")
+        text = job.error or progress.message or "Stopped; the last completed epoch was kept."
+        score = percent(progress.test_accuracy)
+        return StatusLine("warning", f"{text} Its test accuracy: **{score}**.")
+    return StatusLine("error", job.error or "This training stopped unexpectedly; nothing was "
+                               "saved.")
+
+
+def jobs_to_show(jobs: Sequence[JobStatus], focus: str | None) -> list[JobStatus]:
+    """Every active job of the student, plus the one they last started (or, in a new session,
+    their newest job) once it has finished, oldest first."""
+    shown = {j.job_id: j for j in jobs if j.active}
+    latest = next((j for j in jobs if j.job_id == focus), None) if focus else None
+    if latest is None and jobs:
+        latest = max(jobs, key=lambda j: j.created)
+    if latest is not None:
+        shown[latest.job_id] = latest
+    return sorted(shown.values(), key=lambda j: j.created)
+
+
+def active_run_dirs(jobs: Iterable[JobStatus]) -> list[Path]:
+    """The run folders of running jobs, so the run list marks them 'training', not 'interrupted'."""
+    return [j.run_dir for j in jobs if j.active and j.run_dir is not None]
+
+
+def default_run_name(optimizer: str, learning_rate: float, epochs: int, subset: int) -> str:
+    """A name that tells runs apart in the table, e.g. 'adam lr 0.001 - 20k images x 3'."""
+    images = f"{subset // 1000}k" if subset % 1000 == 0 else f"{subset:,}".replace(",", " ")
+    return f"{optimizer} lr {learning_rate:g} - {images} images x {epochs}"
+
+
+def form_defaults(limits: Limits) -> dict[str, Any]:
+    """The starting settings, brought under this server's caps."""
+    values = dict(DEFAULTS)
+    values["epochs"] = min(values["epochs"], limits.max_epochs)
+    values["subset"] = min(values["subset"], limits.max_subset)
+    values["batch_size"] = min(values["batch_size"], limits.max_batch_size)
+    return values
+
+
+def batch_size_options(max_batch_size: int) -> list[int]:
+    """The usual powers of two up to the cap (the cap itself when it is smaller than all)."""
+    options = [b for b in BATCH_SIZES if b <= max_batch_size]
+    return options or [max_batch_size]
+
+
+def nearest(options: Sequence[Any], value: Any) -> Any:
+    """The option closest to `value`, so a remembered setting still fits a changed list."""
+    return min(options, key=lambda o: abs(o - value))
+
+
+def created_text(iso: str) -> str:
+    """'2025-01-31T14:25:01+00:00' -> '2025-01-31 14:25 UTC'; the raw text if unreadable."""
+    try:
+        moment = datetime.fromisoformat(iso)
+    except (TypeError, ValueError):
+        return iso or "–"
+    zone = " UTC" if moment.utcoffset() is not None and not moment.utcoffset() else ""
+    return f"{moment:%Y-%m-%d %H:%M}{zone}"
+
+
+def run_rows(runs: Sequence[RunInfo]) -> list[dict[str, str]]:
+    """The 'Your runs' table: one row of display text per run, newest first as given."""
+    return [{"Name": r.name, "Status": RUN_STATUS.get(r.status, r.status),
+             "Test accuracy": percent(r.test_accuracy),
+             "Parameters": "–" if r.params is None else f"{r.params:,}",
+             "Epochs": "–" if r.epochs_completed is None else str(r.epochs_completed),
+             "Training time": clock(r.train_seconds), "Created": created_text(r.created)}
+            for r in runs]
+
+
+def run_label(run: RunInfo) -> str:
+    """One line naming a run in a picker: name, when, and how good."""
+    score = f" · {percent(run.test_accuracy)}" if run.test_accuracy is not None else ""
+    status = RUN_STATUS.get(run.status, run.status)
+    return f"{run.name} · {created_text(run.created)}{score} · {status}"
+
+
+def has_model(run: RunInfo) -> bool:
+    """A finished (complete or stopped-early) run has a model to evaluate, rename or download."""
+    return run.status in ("complete", "cancelled")

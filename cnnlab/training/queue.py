@@ -1,0 +1,273 @@
+"""The server's training queue: fair caps, first-in first-out, each job in its own process.
+
+Pages only talk to a `JobBackend`: submit, status, jobs, cancel. `JobManager` is the local
+one: worker processes on this machine (cnnlab.training.worker), at most `max_workers` at once, and a
+scheduler thread that starts queued jobs when a slot frees, pumps their progress into
+in-memory JobStatus objects (pages poll `status()`), enforces the time limit and notices
+workers that died.
+
+A distributed engine (Celery, Ray, a Kubernetes Job per run) plugs in by implementing the same
+five methods: `submit` enqueues the design and config (plain JSON) on the cluster's queue,
+workers run cnnlab.training.worker.worker_main's steps on shared storage (runs.write_run keeps the
+run layout atomic there too) and publish Progress.to_dict() to a store such as Redis, and
+`status`/`jobs` read that store back into JobStatus. The pages stay as they are; only the
+factory that makes the backend (ui/resources.py) changes.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import secrets
+import sys
+import threading
+import time
+import traceback
+from collections import deque
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Protocol
+
+from cnnlab.errors import DesignError
+from cnnlab.training.config import TrainConfig
+from cnnlab.classroom.limits import DEFAULT_LIMITS, Limits
+from cnnlab.training.progress import Progress
+from cnnlab.design.spec import Architecture
+from cnnlab.training.worker import JobSpec, WorkerHandle, death_message
+
+STATES = ("queued", "running", "done", "cancelled", "failed", "interrupted")
+ACTIVE = ("queued", "running")
+
+
+@dataclass(frozen=True)
+class JobStatus:
+    """A snapshot of one job for a page; times are time.time() seconds."""
+
+    job_id: str
+    owner: str
+    name: str
+    state: str  # queued | running | done | cancelled | failed | interrupted
+    queue_position: int | None  # 1 = next to start; None unless queued
+    progress: Progress
+    run_dir: Path | None  # the run folder (None while queued, or when nothing was kept)
+    error: str | None  # why it failed or was stopped by the server, in words
+    created: float
+    started: float | None = None
+    finished: float | None = None
+    epochs: int = 0
+
+    @property
+    def active(self) -> bool:
+        return self.state in ACTIVE
+
+
+class JobBackend(Protocol):
+    """What the pages need from a training engine, local or distributed."""
+
+    def submit(self, owner: str, arch: Architecture, config: TrainConfig, name: str | None = None) -> str: ...
+    def status(self, job_id: str) -> JobStatus: ...
+    def jobs(self, owner: str) -> list[JobStatus]: ...
+    def cancel(self, job_id: str, owner: str) -> bool: ...
+    def shutdown(self) -> None: ...
+
+
+class JobManager:
+    """The local JobBackend: a FIFO queue and worker processes on this machine."""
+
+    def __init__(self, runs_dir: Path, max_workers: int | None = None,
+                 limits: Limits = DEFAULT_LIMITS, *, poll_s: float = 0.1,
+                 stop_grace_s: float = 120.0, mnist_dir: str | None = None,
+                 worker_nice: int = 0) -> None:
+        self.runs_dir, self.limits = Path(runs_dir), limits
+        self.max_workers = max(1, max_workers or os.cpu_count() or 1)
+        # each job gets an equal share of the cores, so N jobs do not oversubscribe the CPU
+        self.threads = max(1, (os.cpu_count() or 1) // self.max_workers)
+        self.poll_s, self.stop_grace_s, self.mnist_dir = poll_s, stop_grace_s, mnist_dir
+        self.worker_nice = worker_nice  # > 0: trainings yield the CPU to the web server
+        self._context = multiprocessing.get_context("spawn")  # TensorFlow is not fork-safe
+        self._lock = threading.RLock()
+        self._wake = threading.Event()
+        self._stopping = threading.Event()
+        self._jobs: dict[str, JobStatus] = {}
+        self._specs: dict[str, tuple[Architecture, TrainConfig]] = {}
+        self._queue: deque[str] = deque()
+        self._running: dict[str, WorkerHandle] = {}
+        self._stop_asked: dict[str, float] = {}  # job id -> when the stop was requested
+        self._thread = threading.Thread(target=self._loop, name="cnnlab-scheduler", daemon=True)
+        self._thread.start()
+
+    # -- the JobBackend methods ------------------------------------------------------------
+    def submit(self, owner: str, arch: Architecture, config: TrainConfig, name: str | None = None) -> str:
+        """Queue a job after checking the design, the settings and the caps; returns its id."""
+        from cnnlab.runs.store import check_owner, sanitize_name
+        from cnnlab.classroom.caps import check
+
+        check_owner(owner)
+        check(arch, self.limits)
+        config.check(self.limits)
+        with self._lock:
+            if self._stopping.is_set():
+                raise DesignError("The training server is shutting down; try again in a minute.")
+            mine = sum(1 for j in self._jobs.values() if j.owner == owner and j.active)
+            if mine >= self.limits.max_jobs_per_student:
+                raise DesignError(f"You already have {mine} training job(s) queued or running, the "
+                                  f"most allowed (max_jobs_per_student = "
+                                  f"{self.limits.max_jobs_per_student}). Wait for one to finish "
+                                  "or cancel one.")
+            if len(self._queue) >= self.limits.max_queue:
+                raise DesignError(f"The training queue is full ({len(self._queue)} jobs waiting, "
+                                  f"max_queue = {self.limits.max_queue}). Try again in a few minutes.")
+            job_id = secrets.token_hex(8)
+            self._jobs[job_id] = JobStatus(job_id, owner, sanitize_name(name), "queued", None,
+                                           Progress(state="queued", epochs=config.epochs), None,
+                                           None, time.time(), epochs=config.epochs)
+            self._specs[job_id] = (arch, config)
+            self._queue.append(job_id)
+        self._wake.set()
+        return job_id
+
+    def status(self, job_id: str) -> JobStatus:
+        with self._lock:
+            if job_id not in self._jobs:
+                raise DesignError("There is no such training job (the server may have restarted); "
+                                  "look for its run on the Evaluate page or train again.")
+            job = self._jobs[job_id]
+            if job.state == "queued":
+                return replace(job, queue_position=self._queue.index(job_id) + 1)
+            return job
+
+    def jobs(self, owner: str) -> list[JobStatus]:
+        """This owner's jobs only, oldest first."""
+        with self._lock:
+            ids = [j.job_id for j in self._jobs.values() if j.owner == owner]
+            return sorted((self.status(i) for i in ids), key=lambda j: j.created)
+
+    def cancel(self, job_id: str, owner: str) -> bool:
+        """Stop the owner's job: a queued one leaves the queue, a running one stops at the next
+        batch and keeps its last completed epoch. False if it is not theirs or already over."""
+        with self._lock:
+            job = self._jobs.get(job_id)
+            if job is None or job.owner != owner or not job.active:
+                return False
+            if job.state == "queued":
+                self._queue.remove(job_id)
+                self._finish(job_id, "cancelled", None, progress=job.progress.replace(state="cancelled"))
+            else:
+                self._ask_stop(job_id, None)
+        self._wake.set()
+        return True
+
+    def shutdown(self, timeout_s: float = 30.0) -> None:
+        """Cancel the queue, ask running jobs to stop and save, kill what is left at the timeout."""
+        self._stopping.set()
+        self._wake.set()
+        self._thread.join()
+        with self._lock:
+            for job_id in list(self._queue):
+                self._finish(job_id, "cancelled", "The server stopped before this job started.")
+            self._queue.clear()
+            for job_id in self._running:
+                self._ask_stop(job_id, None)
+        deadline = time.monotonic() + timeout_s
+        while self._running and time.monotonic() < deadline:
+            with self._lock:
+                self._reap()
+            time.sleep(self.poll_s)
+        with self._lock:
+            for job_id, handle in list(self._running.items()):
+                handle.kill()
+                handle.close()
+                del self._running[job_id]
+                self._finish(job_id, "interrupted", "The server stopped while this job was running.")
+
+    # -- the scheduler ---------------------------------------------------------------------
+    def _loop(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                with self._lock:
+                    self._reap()
+                    self._start_queued()
+            except Exception:  # one bad message must not freeze every student's queue
+                traceback.print_exc(file=sys.stderr)
+            self._wake.wait(self.poll_s)
+            self._wake.clear()
+
+    def _start_queued(self) -> None:
+        from cnnlab.runs.store import begin_run
+
+        while self._queue and len(self._running) < self.max_workers:
+            job_id = self._queue.popleft()
+            job = self._jobs[job_id]
+            arch, config = self._specs.pop(job_id)
+            try:
+                run_dir = begin_run(self.runs_dir, job.owner, arch, config, job.name)
+                spec = JobSpec(job_id, job.name, arch.to_dict(), config.to_dict(), str(run_dir),
+                               self.threads, self.mnist_dir, self._nice_level())
+                handle = WorkerHandle(self._context, spec)
+                handle.start()
+            except Exception as exc:  # e.g. the disk is full or no process can be started
+                self._finish(job_id, "failed", f"Could not start training ({exc}); tell your teacher.")
+                continue
+            self._running[job_id] = handle
+            self._jobs[job_id] = replace(job, state="running", started=time.time(), run_dir=run_dir,
+                                         progress=Progress(state="starting", epochs=config.epochs))
+
+    def _nice_level(self) -> int:
+        """The nice level a training runs at: `worker_nice` below the server's, at most 19."""
+        if not self.worker_nice:
+            return 0
+        return min(19, os.getpriority(os.PRIO_PROCESS, 0) + self.worker_nice)
+
+    def _reap(self) -> None:
+        """Read every worker's news; finish jobs whose worker is gone; enforce the limits."""
+        now = time.monotonic()
+        for job_id, handle in list(self._running.items()):
+            for kind, payload in handle.poll():
+                self._apply(job_id, kind, payload)
+            job = self._jobs[job_id]
+            if not handle.alive:
+                for kind, payload in handle.poll():  # anything sent just before exiting
+                    self._apply(job_id, kind, payload)
+                handle.close()
+                del self._running[job_id]
+                if self._jobs[job_id].state == "running":
+                    reason = death_message(handle.exitcode)
+                    if self._stop_asked.get(job_id, now) < now - self.stop_grace_s:
+                        reason = (f"The job did not stop within {self.stop_grace_s:g} s of being "
+                                  "asked, so it was ended; nothing was saved.")
+                    self._finish(job_id, "failed", reason)
+                self._stop_asked.pop(job_id, None)
+                continue
+            if (job.state == "running" and job_id not in self._stop_asked and job.started
+                    and time.time() - job.started > self.limits.max_job_seconds):
+                self._ask_stop(job_id, f"Stopped at this server's time limit of "
+                                       f"{self.limits.max_job_seconds} s per job (max_job_seconds); "
+                                       "the last completed epoch was kept.")
+            asked = self._stop_asked.get(job_id)
+            if asked is not None and now - asked > self.stop_grace_s:
+                handle.kill()  # it did not stop in time: the next pass reports it
+
+    def _apply(self, job_id: str, kind: str, payload: object) -> None:
+        job = self._jobs[job_id]
+        if kind == "progress":
+            self._jobs[job_id] = replace(job, progress=Progress.from_dict(payload))
+        elif kind == "finished":
+            run_dir = payload["run_dir"]
+            self._finish(job_id, "cancelled" if payload["stopped"] else "done", job.error,
+                         progress=Progress.from_dict(payload["progress"]),
+                         run_dir=Path(run_dir) if run_dir else None)
+        elif kind == "failed":
+            self._finish(job_id, "failed", str(payload))
+
+    def _ask_stop(self, job_id: str, reason: str | None) -> None:
+        self._running[job_id].cancel()
+        self._stop_asked.setdefault(job_id, time.monotonic())
+        if reason:
+            self._jobs[job_id] = replace(self._jobs[job_id], error=reason)
+
+    def _finish(self, job_id: str, state: str, error: str | None, **changes: object) -> None:
+        job = self._jobs[job_id]
+        progress = changes.pop("progress", None) or job.progress.replace(state=state)
+        self._jobs[job_id] = replace(job, state=state, error=error, finished=time.time(),
+                                     queue_position=None, progress=progress, **changes)
+        self._specs.pop(job_id, None)

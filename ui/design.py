@@ -1,0 +1,290 @@
+"""Streamlit glue of the Design page: the editable layer list and its per-layer widgets.
+
+The rows (plain dicts, see cnnlab.design.editing) live in st.session_state["design_layers"], so
+they survive page switches. Each row has a uid, and every widget key is built from it
+("design_7_filters"), so a value stays with its layer when layers move. A run first pulls
+the widgets' values into the rows (`sync`), then checks the design, then draws the widgets
+seeded from the rows; structural changes (move, remove, insert, load) happen in callbacks,
+before the next run draws anything.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from cnnlab.design import editing as design_edit
+
+from cnnlab.design import spec
+from cnnlab.design.arithmetic import LayerStats
+from cnnlab.design.table import shape_text
+from cnnlab.errors import DesignError
+from cnnlab.classroom.limits import Limits
+from cnnlab.design.presets import get_preset
+
+LAYERS_KEY = "design_layers"
+INPUT_KEY = "design_input_shape"
+NEXT_UID_KEY = "design_next_uid"
+PUBLISHED_KEY = "design_published"  # the last design this page passed to session.set_design
+IMPORT_ERROR_KEY = "design_import_error"
+IMPORT_NOTE_KEY = "design_import_note"
+POOLS = ("MaxPooling2D", "AveragePooling2D")
+MAX_STRIDE = 8
+WIDGET_WIDTH = 110  # pixels: room for "activation" and a three-digit number
+HELP = {
+    "filters": "How many kernels this layer learns: the number of output channels.",
+    "kernel": "Height x width of each kernel (the window it looks at).",
+    "pool": "Height x width of each pooling window.",
+    "stride": "How many pixels the window moves each step; 2 halves the map.",
+    "padding": "valid: no border, the map shrinks by kernel - 1. same: a zero border keeps the "
+               "size (only the stride shrinks it).",
+    "activation": "The function applied to every output; relu for hidden layers, softmax for "
+                  "the last one.",
+    "units": "Number of neurons: the length of the output vector.",
+    "rate": "Fraction of values zeroed at random in each training step (not when predicting).",
+    "square": "Keep kernel and stride the same in height and width.",
+    "stride_auto": "Windows side by side without overlap, as Keras does by default.",
+}
+
+
+def key(uid: int, field: str) -> str:
+    """The widget key of one field of one layer, e.g. 'design_7_filters'."""
+    return f"design_{uid}_{field}"
+
+
+def init_state(arch: spec.Architecture) -> None:
+    """Start the rows from `arch` (the last valid design) the first time, or when another page
+    has chosen a different design since this page last published one (e.g. a run's design)."""
+    published = st.session_state.get(PUBLISHED_KEY)
+    if LAYERS_KEY not in st.session_state or (published is not None and arch != published):
+        _replace(arch)
+        st.session_state[PUBLISHED_KEY] = arch
+
+
+def mark_published(arch: spec.Architecture) -> None:
+    """Remember the design this page just handed to session.set_design."""
+    st.session_state[PUBLISHED_KEY] = arch
+
+
+def rows() -> list[design_edit.Row]:
+    return st.session_state[LAYERS_KEY]
+
+
+def input_shape() -> tuple[int, ...]:
+    return tuple(st.session_state.get(INPUT_KEY, (28, 28, 1)))
+
+
+def _new_uid() -> int:
+    uid = st.session_state.get(NEXT_UID_KEY, 1)
+    st.session_state[NEXT_UID_KEY] = uid + 1
+    return uid
+
+
+def _replace(arch: spec.Architecture) -> None:
+    """Replace every row with `arch`'s layers, under fresh ids (old widget keys are dropped)."""
+    first = st.session_state.get(NEXT_UID_KEY, 1)
+    st.session_state[LAYERS_KEY] = design_edit.rows_from_arch(arch, first)
+    st.session_state[NEXT_UID_KEY] = first + len(arch.layers)
+    st.session_state[INPUT_KEY] = tuple(arch.input_shape)
+
+
+# ---- callbacks: they run before the script, so the next run draws the changed list ----
+
+def load_preset(preset_key: str) -> None:
+    _replace(get_preset(preset_key).arch)
+    st.session_state[IMPORT_ERROR_KEY] = None
+    st.session_state[IMPORT_NOTE_KEY] = None
+
+
+def _on_move(uid: int, step: int) -> None:
+    st.session_state[LAYERS_KEY] = design_edit.move(rows(), uid, step)
+
+
+def _on_remove(uid: int) -> None:
+    st.session_state[LAYERS_KEY] = design_edit.remove(rows(), uid)
+
+
+def _on_insert(after_uid: int | None, type_key: str) -> None:
+    kind = st.session_state.get(type_key) or "Conv2D"
+    new = design_edit.new_row(kind, _new_uid())
+    st.session_state[LAYERS_KEY] = design_edit.insert_after(rows(), after_uid, new)
+
+
+def import_bytes(name: str, data: bytes, limits: Limits) -> None:
+    """Load a design file; a bad one leaves the rows alone and stores the message to show."""
+    try:
+        arch = design_edit.read_design_file(data, limits)
+    except DesignError as err:
+        st.session_state[IMPORT_ERROR_KEY] = f"Could not load {name}: {err}"
+        st.session_state[IMPORT_NOTE_KEY] = None
+        return
+    _replace(arch)
+    st.session_state[IMPORT_ERROR_KEY] = None
+    st.session_state[IMPORT_NOTE_KEY] = f"Loaded {name}: {len(arch.layers)} layers."
+
+
+def upload_megabytes(limits: Limits) -> int:
+    """The uploader's cap in Streamlit's megabytes (MiB); import_bytes checks the exact bytes."""
+    return max(1, -(-limits.max_upload_bytes // 2 ** 20))
+
+
+def on_upload(upload_key: str, limits: Limits) -> None:
+    uploaded = st.session_state.get(upload_key)
+    if uploaded is not None:
+        import_bytes(uploaded.name, uploaded.getvalue(), limits)
+
+
+def on_paste(text_key: str, limits: Limits) -> None:
+    import_bytes("the pasted JSON", (st.session_state.get(text_key) or "").encode("utf-8"), limits)
+
+
+# ---- widgets -> rows ----
+
+def _square(row: design_edit.Row) -> bool:
+    pairs = [row[f] for f in ("kernel_size", "pool_size", "strides") if row.get(f) is not None]
+    return all(p[0] == p[1] for p in pairs)
+
+
+def sync() -> list[design_edit.Row]:
+    """Copy the values of the widgets drawn last run into the rows; return the rows."""
+    state = st.session_state
+    for row in rows():
+        uid = row[design_edit.UID]
+
+        def get(field: str, default: Any) -> Any:
+            return state.get(key(uid, field), default)
+
+        for name in ("filters", "units", "rate", "padding", "activation"):
+            if name in row:
+                row[name] = get(name, row[name])
+        square = get("square", _square(row))
+        for field, prefix in (("kernel_size", "kernel"), ("pool_size", "pool")):
+            if field in row:
+                h = get(f"{prefix}_h", row[field][0])
+                row[field] = [h, h if square else get(f"{prefix}_w", row[field][1])]
+        if "strides" in row:
+            if row["type"] in POOLS and get("stride_auto", row["strides"] is None):
+                row["strides"] = None
+                continue
+            base = row["strides"] or row["pool_size"]
+            h = get("stride_h", base[0])
+            row["strides"] = [h, h if square else get("stride_w", base[1])]
+    return rows()
+
+
+# ---- rows -> widgets ----
+
+def _seed(widget_key: str, value: Any) -> None:
+    if widget_key not in st.session_state:
+        st.session_state[widget_key] = value
+
+
+def _number(label: str, uid: int, field: str, value: int, low: int, high: int,
+            help_key: str) -> None:
+    _seed(key(uid, field), value)
+    st.number_input(label, min_value=low, max_value=max(high, value), step=1,
+                    key=key(uid, field), help=HELP[help_key], width=WIDGET_WIDTH)
+
+
+def _pair(label: str, uid: int, prefix: str, pair: list[int], high: int, square: bool) -> None:
+    """One input when square ('kernel'), else two ('kernel h', 'kernel w')."""
+    if square:
+        _number(label, uid, f"{prefix}_h", pair[0], 1, high, prefix)
+        return
+    _number(f"{label} h", uid, f"{prefix}_h", pair[0], 1, high, prefix)
+    _number(f"{label} w", uid, f"{prefix}_w", pair[1], 1, high, prefix)
+
+
+def _select(label: str, uid: int, field: str, value: str, options: tuple[str, ...]) -> None:
+    _seed(key(uid, field), value)
+    st.selectbox(label, options, key=key(uid, field), help=HELP[field], width=WIDGET_WIDTH)
+
+
+def _toggle(label: str, uid: int, field: str, value: bool) -> None:
+    _seed(key(uid, field), value)
+    st.toggle(label, key=key(uid, field), help=HELP[field])
+
+
+def _fields(row: design_edit.Row, limits: Limits) -> None:
+    """The widgets of every setting of this layer's type, side by side (wrapping if narrow)."""
+    uid, kind = row[design_edit.UID], row["type"]
+    if kind not in ("Conv2D", "ResidualBlock", "Dense", "Dropout", *POOLS):
+        st.caption(f"No settings: {design_edit.WHAT_IT_DOES[kind]}.")
+        return
+    square = st.session_state.get(key(uid, "square"), _square(row))
+    with st.container(horizontal=True, vertical_alignment="bottom", gap="small"):
+        if kind in ("Conv2D", "ResidualBlock"):
+            _number("filters", uid, "filters", row["filters"], 1, limits.max_filters, "filters")
+            _pair("kernel", uid, "kernel", row["kernel_size"], limits.max_kernel, square)
+            _pair("stride", uid, "stride", row["strides"], MAX_STRIDE, square)
+            if kind == "Conv2D":
+                _select("padding", uid, "padding", row["padding"], spec.PADDINGS)
+                _select("activation", uid, "activation", row["activation"], spec.ACTIVATIONS)
+            _toggle("square", uid, "square", square)
+        elif kind in POOLS:
+            auto = st.session_state.get(key(uid, "stride_auto"), row["strides"] is None)
+            _pair("pool", uid, "pool", row["pool_size"], limits.max_kernel, square)
+            _toggle("stride = pool", uid, "stride_auto", auto)
+            if not auto:
+                _pair("stride", uid, "stride", row["strides"] or row["pool_size"], MAX_STRIDE,
+                      square)
+            _select("padding", uid, "padding", row["padding"], spec.PADDINGS)
+            _toggle("square", uid, "square", square)
+        elif kind == "Dense":
+            _number("units", uid, "units", row["units"], 1, limits.max_units, "units")
+            _select("activation", uid, "activation", row["activation"], spec.ACTIVATIONS)
+        else:  # Dropout
+            _seed(key(uid, "rate"), float(row["rate"]))
+            st.number_input("rate", min_value=0.0, max_value=max(0.95, row["rate"]), step=0.05,
+                            format="%.2f", key=key(uid, "rate"), help=HELP["rate"],
+                            width=WIDGET_WIDTH)
+    if kind == "ResidualBlock":
+        st.caption("Both convolutions use same padding; a 1x1 projection shortcut is added "
+                   "when the stride or the channel count changes.")
+
+
+def _type_picker(type_key: str, label: str, width: int | str = "stretch") -> str:
+    """A layer-type selectbox; returns the chosen type."""
+    return st.selectbox(label, list(design_edit.NEW_LAYER), key=type_key, width=width)
+
+
+def layer_editor(index: int, row: design_edit.Row, count: int, limits: Limits,
+                 stats: LayerStats | None, error: DesignError | None) -> None:
+    """One layer: its number, type and output, its settings, move/remove/insert buttons."""
+    uid, position = row[design_edit.UID], index + 1
+    with st.container(border=True):
+        about, settings, actions = st.columns([1.9, 7, 1.4], vertical_alignment="center")
+        name = spec.layer_name(position, spec.LAYER_TYPES[row["type"]])  # reads .type only
+        out = (f"  \n→ **{shape_text(stats.output_shape)}** · {stats.params:,} params"
+               if stats is not None else "")
+        about.markdown(f"**{position}. {row['type']}** `{name}`{out}")
+        with settings:
+            _fields(row, limits)
+        with actions, st.container(horizontal=True, gap="small", horizontal_alignment="right"):
+            st.button(":material/arrow_upward:", key=key(uid, "up"), help="Move up",
+                      disabled=index == 0, type="tertiary", on_click=_on_move, args=(uid, -1))
+            st.button(":material/arrow_downward:", key=key(uid, "down"), help="Move down",
+                      disabled=index == count - 1, type="tertiary", on_click=_on_move,
+                      args=(uid, 1))
+            st.button(":material/delete:", key=key(uid, "remove"), help="Remove this layer",
+                      disabled=count == 1, type="tertiary", on_click=_on_remove, args=(uid,))
+            with st.popover(":material/add:", help="Insert a layer after this one",
+                            type="tertiary"):
+                kind = _type_picker(key(uid, "insert_type"), f"Insert after layer {position}")
+                st.caption(f"{kind}: {design_edit.WHAT_IT_DOES[kind]}.")
+                st.button("Insert", key=key(uid, "insert"), type="primary",
+                          disabled=count >= limits.max_layers, on_click=_on_insert,
+                          args=(uid, key(uid, "insert_type")))
+        if error is not None:
+            st.error(str(error), icon=":material/error:")
+
+
+def add_layer_bar(count: int, limits: Limits) -> None:
+    """Pick a type and add a layer at the end of the stack (up to the server's layer cap)."""
+    with st.container(horizontal=True, vertical_alignment="bottom"):
+        kind = _type_picker("design_add_type", "Add a layer at the end", width=260)
+        st.button("Add layer", key="design_add", on_click=_on_insert,
+                  args=(None, "design_add_type"), disabled=count >= limits.max_layers,
+                  help=f"This server allows up to {limits.max_layers} layers.")
+        st.caption(f"{kind}: {design_edit.WHAT_IT_DOES[kind]}.")

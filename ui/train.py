@@ -1,0 +1,249 @@
+"""Streamlit glue of the Train page: the settings form, the live job view and the run actions.
+
+Only widgets and calls into cnnlab live here. Training itself runs in worker processes
+(cnnlab.training.queue); these functions only submit, poll and display, so no click on the page can
+interrupt a training.
+"""
+
+from __future__ import annotations
+
+import zlib
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from cnnlab.runs import store as runstore
+from cnnlab.training import page_text as view
+from cnnlab.errors import DesignError
+from cnnlab.training.config import LABEL_FORMATS, OPTIMIZERS
+from cnnlab.training.queue import JobStatus
+from cnnlab.classroom.limits import Limits
+from cnnlab.plots.training import progress_figure
+from cnnlab.runs.downloads import download_name, mime_type, run_file_bytes
+from cnnlab.runs.store import RunInfo
+from ui import resources
+from ui import session
+
+JOB_KEY = "train_job_id"  # the job this session started last
+STOP_KEY = "train_stop_asked"  # ids of jobs whose Stop was clicked
+PICK_KEY = "train_run_chosen"  # the run id picked in "Your runs"
+NOTICE_KEY = "train_notice"  # (kind, text) left by a run action for the next run of the page
+FIELDS = {"optimizer": "train_optimizer", "learning_rate": "train_lr", "momentum": "train_momentum",
+          "batch_size": "train_batch_size", "epochs": "train_epochs",
+          "validation_split": "train_val_split", "label_format": "train_labels",
+          "subset": "train_subset", "seed": "train_seed", "augment": "train_augment"}
+AUGMENT_HELP = ("Each epoch, every training image is randomly turned (up to ±10°), shifted (up to "
+                "±10 %) and zoomed (up to ±10 %), so the network never sees exactly the same "
+                "digit twice. Slower per epoch, and it usually pays off only over more epochs. "
+                "Validation and test images are never changed.")
+PLOT_CONFIG = {"displayModeBar": False}
+DOWNLOAD_HELP = {"model.keras": "The trained network with its weights; in Python, "
+                                "keras.models.load_model(path) loads it.",
+                 "design.json": "The layer list; import it on the Design page to train it again."}
+
+
+def init_form(limits: Limits) -> None:
+    """Start every setting at its default once, and keep remembered ones within the caps."""
+    defaults = view.form_defaults(limits)
+    for field, key in FIELDS.items():
+        st.session_state.setdefault(key, defaults[field])
+    state = st.session_state
+    state["train_epochs"] = min(max(int(state["train_epochs"]), 1), limits.max_epochs)
+    state["train_subset"] = min(max(int(state["train_subset"]), 100), limits.max_subset)
+    state["train_batch_size"] = view.nearest(view.batch_size_options(limits.max_batch_size),
+                                             state["train_batch_size"])
+    state.setdefault("train_name", "")
+
+
+def _suggest_lr() -> None:
+    """A new optimizer starts from its usual learning rate."""
+    st.session_state["train_lr"] = view.SUGGESTED_LR[st.session_state["train_optimizer"]]
+
+
+def settings_form(limits: Limits) -> tuple[dict[str, Any], str] | None:
+    """The training settings; returns (TrainConfig fields, run name) when Start is clicked."""
+    optimizer = st.radio("Optimizer", OPTIMIZERS, key="train_optimizer", horizontal=True,
+                         on_change=_suggest_lr, format_func=lambda o: {"sgd": "SGD", "adam": "Adam",
+                                                                      "rmsprop": "RMSprop"}[o])
+    st.caption(view.OPTIMIZER_HELP[optimizer])
+    with st.form("train_form", border=False):
+        left, right = st.columns(2, gap="large")
+        with left:
+            st.select_slider("Learning rate", view.LEARNING_RATES, key="train_lr",
+                             format_func=lambda v: f"{v:g}",
+                             help="How big each weight update is. Too small: slow progress. "
+                                  "Too big: the loss jumps around or explodes.")
+            if optimizer == "sgd":
+                st.slider("Momentum", 0.0, 0.99, step=0.01, key="train_momentum",
+                          help="How much of the previous step carries over into the next one.")
+            st.select_slider("Batch size", view.batch_size_options(limits.max_batch_size),
+                             key="train_batch_size",
+                             help="Images per weight update. Bigger batches: fewer, smoother "
+                                  f"updates per epoch. This server allows up to "
+                                  f"{limits.max_batch_size:,}.")
+            st.number_input("Epochs", min_value=1, max_value=limits.max_epochs, step=1,
+                            key="train_epochs",
+                            help="Passes over the training images. This server allows up to "
+                                 f"{limits.max_epochs:,}.")
+        with right:
+            st.number_input("Training images", min_value=100, max_value=limits.max_subset,
+                            step=1000, key="train_subset",
+                            help="How many of MNIST's 60,000 training images to use (a random, "
+                                 "seeded choice). Fewer trains faster; more usually scores "
+                                 f"higher. This server allows up to {limits.max_subset:,}.")
+            st.select_slider("Validation split", view.VALIDATION_SPLITS, key="train_val_split",
+                             format_func=lambda v: f"{v:.0%}",
+                             help="The share of those images held out of training and scored "
+                                  "after every epoch: a gap between training and validation "
+                                  "accuracy means the network memorizes.")
+            st.radio("Labels and loss", LABEL_FORMATS, key="train_labels",
+                     format_func=view.LABEL_HELP.get)
+            st.caption(view.LABEL_NOTE)
+            st.toggle("Augment the training images", key="train_augment", help=AUGMENT_HELP)
+        seed_col, name_col = st.columns([1, 3])
+        seed_col.number_input("Seed", min_value=0, max_value=2**31 - 1, step=1, key="train_seed",
+                              help="Fixes the starting weights, the shuffling and the validation "
+                                   "split: the same seed and settings train the same network.")
+        name_col.text_input("Run name (optional)", key="train_name", max_chars=runstore.MAX_NAME,
+                            placeholder="e.g. my first CNN",
+                            help="Shown in your list of runs; left empty, it is named after "
+                                 "its settings.")
+        started = st.form_submit_button("Start training", type="primary",
+                                        icon=":material/play_arrow:")
+    if not started:
+        return None
+    values = {field: st.session_state[key] for field, key in FIELDS.items()}
+    values["subset"] = int(values["subset"])
+    values["epochs"] = int(values["epochs"])
+    values["seed"] = int(values["seed"])
+    values["momentum"] = float(values["momentum"])
+    name = st.session_state["train_name"].strip() or view.default_run_name(
+        values["optimizer"], values["learning_rate"], values["epochs"], values["subset"])
+    return values, name
+
+
+def live_view(owner: str) -> None:
+    """The student's trainings, refreshed every second in a fragment while one is active."""
+    active = any(j.active for j in resources.job_manager().jobs(owner))
+
+    @st.fragment(run_every=1.0 if active else None)
+    def _live() -> None:
+        jobs = resources.job_manager().jobs(owner)
+        shown = view.jobs_to_show(jobs, st.session_state.get(JOB_KEY))
+        if not shown:
+            st.caption("Nothing is training right now: choose the settings above and click "
+                       "**Start training**.")
+        for job in shown:
+            _job_panel(job, owner)
+        if active and not any(j.active for j in jobs):
+            st.rerun()  # the last training just ended: refresh the run list, stop polling
+
+    _live()
+
+
+def _job_panel(job: JobStatus, owner: str) -> None:
+    with st.container(border=True):
+        st.markdown(f"**{job.name}**")
+        line = view.status_line(job)
+        getattr(st, line.kind)(line.text)
+        progress = job.progress
+        if job.state == "running":
+            st.progress(progress.fraction, text=f"{progress.fraction:.0%} of all batches")
+        if job.state in ("running", "done", "cancelled") and progress.epochs:
+            st.plotly_chart(progress_figure(progress, uirevision=job.job_id),
+                            config=PLOT_CONFIG, key=f"train_chart_{job.job_id}")
+            st.caption("Thin line: Keras' running average over the current epoch (it restarts at "
+                       "each epoch). Blue dots: that average over a whole epoch, early mistakes "
+                       "included, so it can sit below validation, which scores the end-of-epoch "
+                       "network on held-out images. Training far above validation means the "
+                       "network memorizes its training images.")
+        if job.active:
+            asked = job.job_id in st.session_state.get(STOP_KEY, ())
+            st.button("Stop training", key=f"train_stop_{job.job_id}", icon=":material/stop:",
+                      on_click=_stop, args=(job.job_id, owner), disabled=asked)
+            st.caption("Stopping finishes the current batch and keeps the model of the last "
+                       "completed epoch (nothing is kept if no epoch has finished yet)."
+                       + (" **Stop requested…**" if asked else ""))
+        elif job.run_dir is not None and job.state in ("done", "cancelled"):
+            if st.button("Evaluate this run", key=f"train_eval_{job.job_id}", type="primary",
+                         icon=":material/analytics:"):
+                open_in_evaluate(job.run_dir)
+
+
+def _stop(job_id: str, owner: str) -> None:
+    if resources.job_manager().cancel(job_id, owner):
+        st.session_state.setdefault(STOP_KEY, []).append(job_id)
+
+
+def open_in_evaluate(run_dir: Path | str) -> None:
+    session.select_run(str(run_dir))
+    st.switch_page("views/evaluate.py")
+
+
+def show_notice() -> None:
+    """The outcome of the last rename or delete, shown once."""
+    notice = st.session_state.pop(NOTICE_KEY, None)
+    if notice:
+        getattr(st, notice[0])(notice[1])
+
+
+def run_manager(runs: list[RunInfo], owner: str, runs_dir: Path) -> None:
+    """Pick one run, then evaluate, rename, download or delete it."""
+    by_id = {r.run_id: r for r in runs}
+    labels = {i: view.run_label(r) for i, r in by_id.items()}
+    chosen = st.session_state.get(PICK_KEY)
+    ids = list(by_id)
+    # The browser keeps a picker's shown text, so a renamed or finished run would keep its old
+    # label: a new picker (new key) whenever any label changes, preselecting the chosen run.
+    version = zlib.crc32("\n".join(labels.values()).encode())
+    chosen = st.selectbox("Run", ids, index=ids.index(chosen) if chosen in by_id else 0,
+                          key=f"train_run_pick_{version}", format_func=labels.get)
+    st.session_state[PICK_KEY] = chosen
+    run = by_id[chosen]
+    if not view.has_model(run):
+        st.caption("An interrupted run has no model (its training stopped before it was saved); "
+                   "you can only delete it." if run.status == "interrupted" else
+                   "This run is still training; its actions appear once it has finished.")
+    root = runstore.owner_dir(runs_dir, owner)
+    ready = view.has_model(run)
+    evaluate, model, design, delete = st.columns(4)
+    if evaluate.button("Open in Evaluate", key="train_run_evaluate", disabled=not ready,
+                       icon=":material/analytics:", width="stretch"):
+        open_in_evaluate(run.path)
+    for column, filename, label in ((model, "model.keras", "Model (.keras)"),
+                                    (design, "design.json", "Design (.json)")):
+        column.download_button(label, data=partial(run_file_bytes, run.path, filename, root),
+                               file_name=download_name(run.name, filename),
+                               mime=mime_type(filename), disabled=not ready, on_click="ignore",
+                               key=f"train_run_dl_{filename}", icon=":material/download:",
+                               width="stretch", help=DOWNLOAD_HELP[filename])
+    with delete.popover("Delete…", icon=":material/delete:", disabled=run.status == "running",
+                        width="stretch"):
+        st.write(f"Delete **{run.name}** and its model for good?")
+        st.button("Delete for good", key="train_run_delete", type="primary",
+                  on_click=_delete, args=(run,))
+    if ready:
+        name_col, button_col = st.columns([3, 1], vertical_alignment="bottom")
+        name_col.text_input("New name", value=run.name, key=f"train_rename_{run.run_id}",
+                            max_chars=runstore.MAX_NAME)
+        button_col.button("Rename", key="train_run_rename", on_click=_rename, args=(run,),
+                          width="stretch")
+
+
+def _rename(run: RunInfo) -> None:
+    try:
+        name = runstore.rename_run(run.path, st.session_state[f"train_rename_{run.run_id}"])
+    except DesignError as err:
+        st.session_state[NOTICE_KEY] = ("error", str(err))
+    else:
+        st.session_state[NOTICE_KEY] = ("success", f"Renamed to “{name}”.")
+
+
+def _delete(run: RunInfo) -> None:
+    runstore.delete_run(run.path)
+    if session.selected_run() == str(run.path):
+        session.select_run(None)
+    st.session_state.pop(f"train_rename_{run.run_id}", None)
+    st.session_state[NOTICE_KEY] = ("success", f"Deleted “{run.name}”.")

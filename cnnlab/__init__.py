@@ -4,8 +4,8 @@ Importing this package is cheap: TensorFlow is imported only by the modules that
 train or run models, and only when they are first used.
 """
 
-from cnnlab.errors import DesignError
+from cnnlab.errors import LabError
 from cnnlab.design.spec import Architecture
 
-__all__ = ["Architecture", "DesignError"]
+__all__ = ["Architecture", "LabError"]
 __version__ = "0.1.0"

@@ -1,13 +1,14 @@
-"""The one error a student ever sees: a friendly message that names the problem and the fix."""
+"""The one error a student or teacher ever sees: a friendly message that names the problem and the fix."""
 
 from __future__ import annotations
 
 
-class DesignError(ValueError):
-    """A design, file or request the app cannot use; `str(err)` is shown to the student as is.
+class LabError(ValueError):
+    """Anything CNN Lab cannot use, said so that a person can fix it; `str(err)` is shown as is.
 
-    `layer` is the 1-based position of the offending layer, when there is one, so a page can
-    show the message beside that layer.
+    One type for every source: a design, a training setting, an uploaded image or model file, a
+    saved run, the bundled MNIST files and the teacher's settings. `layer` is the 1-based
+    position of the offending layer, when there is one, so a page can show the message beside it.
     """
 
     def __init__(self, message: str, layer: int | None = None) -> None:

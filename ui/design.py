@@ -19,7 +19,7 @@ from cnnlab.design import editing as design_edit
 from cnnlab.design import spec
 from cnnlab.design.arithmetic import LayerStats
 from cnnlab.design.table import shape_text
-from cnnlab.errors import DesignError
+from cnnlab.errors import LabError
 from cnnlab.classroom.limits import Limits
 from cnnlab.design.presets import get_preset
 
@@ -115,7 +115,7 @@ def import_bytes(name: str, data: bytes, limits: Limits) -> None:
     """Load a design file; a bad one leaves the rows alone and stores the message to show."""
     try:
         arch = design_edit.read_design_file(data, limits)
-    except DesignError as err:
+    except LabError as err:
         st.session_state[IMPORT_ERROR_KEY] = f"Could not load {name}: {err}"
         st.session_state[IMPORT_NOTE_KEY] = None
         return
@@ -250,7 +250,7 @@ def _type_picker(type_key: str, label: str, width: int | str = "stretch") -> str
 
 
 def layer_editor(index: int, row: design_edit.Row, count: int, limits: Limits,
-                 stats: LayerStats | None, error: DesignError | None) -> None:
+                 stats: LayerStats | None, error: LabError | None) -> None:
     """One layer: its number, type and output, its settings, move/remove/insert buttons."""
     uid, position = row[design_edit.UID], index + 1
     with st.container(border=True):

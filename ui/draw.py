@@ -8,7 +8,7 @@ from typing import Any
 import streamlit as st
 
 from cnnlab.runs import store as runs
-from cnnlab.errors import DesignError
+from cnnlab.errors import LabError
 from cnnlab.classroom.settings import Settings
 from ui import resources
 from ui import session
@@ -60,7 +60,7 @@ def load_model(config: Settings, path: str) -> tuple[Any | None, str | None]:
         from cnnlab.runs.model_file import check_mnist_model
 
         return check_mnist_model(resources.model(path)), None
-    except DesignError as err:
+    except LabError as err:
         return None, str(err)
 
 

@@ -12,7 +12,7 @@ import streamlit as st
 from cnnlab.evaluation import page_text as evaluate_view
 
 from cnnlab.runs import store as runs
-from cnnlab.errors import DesignError
+from cnnlab.errors import LabError
 from cnnlab.classroom.settings import Settings
 from ui import resources
 from ui import session
@@ -59,7 +59,7 @@ def load_run(path: str) -> tuple[runs.Run | None, str | None]:
     """(run, None), or (None, a friendly message) when its files are missing or damaged."""
     try:
         return runs.load_run(Path(path)), None
-    except DesignError as err:
+    except LabError as err:
         return None, str(err)
 
 
@@ -73,7 +73,7 @@ def _evaluate(path: str, mtime_ns: int, size: int, disk_cache: bool):
 
 
 def evaluation(path: str, config: Settings):
-    """The run's Evaluation on the 10,000 test images (DesignError for a missing or bad model).
+    """The run's Evaluation on the 10,000 test images (LabError for a missing or bad model).
 
     The shipped default model lives in the repository, so its results are not written beside it
     (that would leave an untracked evaluation.npz in the working tree); it is evaluated once per
@@ -83,7 +83,7 @@ def evaluation(path: str, config: Settings):
     try:
         stat = model_file.stat()
     except OSError:
-        raise DesignError(f"The folder {Path(path).name} has no model.keras, so there is nothing "
+        raise LabError(f"The folder {Path(path).name} has no model.keras, so there is nothing "
                           "to evaluate; its training may have been interrupted. Train it "
                           "again.") from None
     disk_cache = Path(path).resolve() != Path(config.default_model_dir).resolve()

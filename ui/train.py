@@ -16,7 +16,7 @@ import streamlit as st
 
 from cnnlab.runs import store as runstore
 from cnnlab.training import page_text as view
-from cnnlab.errors import DesignError
+from cnnlab.errors import LabError
 from cnnlab.training.config import LABEL_FORMATS, OPTIMIZERS
 from cnnlab.training.queue import JobStatus
 from cnnlab.classroom.limits import Limits
@@ -235,7 +235,7 @@ def run_manager(runs: list[RunInfo], owner: str, runs_dir: Path) -> None:
 def _rename(run: RunInfo) -> None:
     try:
         name = runstore.rename_run(run.path, st.session_state[f"train_rename_{run.run_id}"])
-    except DesignError as err:
+    except LabError as err:
         st.session_state[NOTICE_KEY] = ("error", str(err))
     else:
         st.session_state[NOTICE_KEY] = ("success", f"Renamed to “{name}”.")

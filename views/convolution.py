@@ -10,7 +10,7 @@ import streamlit as st
 
 from cnnlab.convolution import walkthrough as wt
 from cnnlab.convolution.by_hand import output_size_formula
-from cnnlab.errors import DesignError
+from cnnlab.errors import LabError
 from cnnlab.convolution.kernels import KERNELS
 from cnnlab.plots import convolution as plots
 from cnnlab.convolution.receptive_field import compare_stack, receptive_rings
@@ -73,7 +73,7 @@ def step_by_step() -> None:
     if kernel is not None:
         try:
             walk = wt.walkthrough(grids[grid_name], kernel, stride, padding)
-        except DesignError as err:
+        except LabError as err:
             st.error(str(err))
 
     if walk is not None:
@@ -177,7 +177,7 @@ def real_digit() -> None:
         source = fmap if source_name == sources[1] else digit
     try:
         pools = wt.pooled(source, pool_size, strides, p_padding)
-    except DesignError as err:
+    except LabError as err:
         st.error(str(err))
     else:
         f_src, f_max, f_avg = st.columns(3)

@@ -7,7 +7,7 @@ from cnnlab.codegen import generate as codegen
 from cnnlab.design import editing as design_edit
 from cnnlab.design.arithmetic import analyze
 from cnnlab.design.table import baseline_ratio, baseline_sentence, shape_steps, table_rows, totals
-from cnnlab.errors import DesignError
+from cnnlab.errors import LabError
 from cnnlab.plots.network import network_figure
 from cnnlab.design.presets import PRESETS, get_preset
 from ui import design as editor
@@ -127,7 +127,7 @@ if codegen.effective_style(arch, style) != style:
             "functional style.", icon=":material/info:")
 try:
     script = codegen.generate_script(arch, style)
-except DesignError as err:
+except LabError as err:
     st.error(str(err), icon=":material/error:")
 else:
     st.caption("A complete script: it loads MNIST, builds exactly this model, trains and "

@@ -7,7 +7,7 @@ Test hook: besides the canvas (which AppTest cannot draw on), an image can be gi
 import streamlit as st
 from streamlit_drawable_canvas import st_canvas
 
-from cnnlab.errors import DesignError
+from cnnlab.errors import LabError
 from cnnlab.drawing.uploads import read_upload
 from cnnlab.plots import digits
 from cnnlab.drawing.predict import predict_probabilities, top_k
@@ -54,7 +54,7 @@ with left:
             try:
                 image = read_upload(upload.getvalue(), upload.name, config.limits)
                 st.image(image, caption="Your photo", width=220)
-            except DesignError as err:
+            except LabError as err:
                 st.error(str(err))
 
 steps = probs = None
@@ -65,7 +65,7 @@ with right:
         try:
             steps = preprocess_digit(image)
             probs = predict_probabilities(model, steps.model_input) if model is not None else None
-        except DesignError as err:
+        except LabError as err:
             st.error(str(err))
     elif source == "Draw":
         st.info(EMPTY_MESSAGE)

@@ -10,7 +10,7 @@ import streamlit as st
 from cnnlab.evaluation import compare
 
 from cnnlab.evaluation import page_text as evaluate_view
-from cnnlab.errors import DesignError
+from cnnlab.errors import LabError
 from cnnlab.plots import evaluation as plots
 from ui import evaluate as glue
 from ui import resources
@@ -88,7 +88,7 @@ if run is not None:
     try:
         with st.spinner("Running the model on the 10,000 test images…"):
             ev = glue.evaluation(chosen, config)
-    except DesignError as err:
+    except LabError as err:
         st.error(str(err))
 
 # 2. Scores, confusion matrix, per-digit table and the mistakes
@@ -119,7 +119,7 @@ if ev is not None:
     st.subheader("What the first layer learned")
     try:
         kernels = glue.first_layer_filters(chosen)
-    except DesignError as err:
+    except LabError as err:
         kernels = None
         st.error(str(err))
     else:

@@ -9,7 +9,7 @@ import streamlit as st
 from cnnlab.runs import store as runs
 
 from cnnlab.training import page_text as train_view
-from cnnlab.errors import DesignError
+from cnnlab.errors import LabError
 from cnnlab.design.overview import glance
 from cnnlab.training.config import TrainConfig
 from ui import resources
@@ -45,7 +45,7 @@ if submitted is not None:
     values, name = submitted
     try:
         job_id = resources.job_manager().submit(owner, arch, TrainConfig(**values), name)
-    except DesignError as err:
+    except LabError as err:
         st.error(str(err), icon=":material/block:")
     else:
         st.session_state[glue.JOB_KEY] = job_id

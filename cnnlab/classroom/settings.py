@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
-from cnnlab.errors import DesignError
+from cnnlab.errors import LabError
 from cnnlab.classroom.limits import Limits
 from cnnlab.paths import DEFAULT_MODEL_DIR, DEFAULT_RUNS_DIR, REPO_DIR
 
@@ -34,7 +34,7 @@ class Settings:
 
 
 def load_settings(path: Path | None = None, environ: Mapping[str, str] | None = None) -> Settings:
-    """Read the TOML file (if any) and the environment; bad values raise a DesignError naming them."""
+    """Read the TOML file (if any) and the environment; bad values raise a LabError naming them."""
     environ = os.environ if environ is None else environ
     path = Path(environ.get("CNNLAB_CONFIG", path or DEFAULT_CONFIG))
     table: dict = {}
@@ -42,7 +42,7 @@ def load_settings(path: Path | None = None, environ: Mapping[str, str] | None = 
         try:
             table = tomllib.loads(path.read_text())
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise DesignError(f"The settings file {path} is not valid TOML ({exc}).") from None
+            raise LabError(f"The settings file {path} is not valid TOML ({exc}).") from None
     server = dict(table.get("server", {}))
     caps = dict(table.get("limits", {}))
     for name in SERVER_SETTINGS:
@@ -54,7 +54,7 @@ def load_settings(path: Path | None = None, environ: Mapping[str, str] | None = 
     unknown = (set(server) - set(SERVER_SETTINGS)) | (
         set(caps) - {f.name for f in dataclasses.fields(Limits)})
     if unknown:
-        raise DesignError(f"Unknown setting(s) {sorted(unknown)} in {path} or the environment.")
+        raise LabError(f"Unknown setting(s) {sorted(unknown)} in {path} or the environment.")
     limits = Limits(**{name: _whole_number(name, value) for name, value in caps.items()})
     values: dict = {"limits": limits}
     for name in ("runs_dir", "default_model_dir"):
@@ -71,7 +71,7 @@ def _nice_level(value: object) -> int:
     """0 (same priority as the web server) to 19 (only idle CPU), as the `nice` command counts."""
     level = _whole_number("worker_nice", value, minimum=0)
     if level > 19:
-        raise DesignError(f"Setting worker_nice must be between 0 and 19; got {level}.")
+        raise LabError(f"Setting worker_nice must be between 0 and 19; got {level}.")
     return level
 
 
@@ -79,7 +79,7 @@ def _whole_number(name: str, value: object, minimum: int = 1) -> int:
     try:
         number = int(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        raise DesignError(f"Setting {name} must be a whole number; got {value!r}.") from None
+        raise LabError(f"Setting {name} must be a whole number; got {value!r}.") from None
     if number < minimum:
-        raise DesignError(f"Setting {name} must be at least {minimum}; got {number}.")
+        raise LabError(f"Setting {name} must be at least {minimum}; got {number}.")
     return number

@@ -34,7 +34,7 @@ def has_residual(arch: spec.Architecture) -> bool:
 
 
 def generate_model_code(arch: spec.Architecture, style: str = "sequential") -> str:
-    """Runnable code, imports included, that defines `model`; DesignError for an invalid design."""
+    """Runnable code, imports included, that defines `model`; LabError for an invalid design."""
     code = model_code(arch, style)
     gap = "\n\n" if code.startswith("def ") else "\n"  # PEP 8: two blank lines before a def
     return "import keras\nfrom keras import layers\n" + gap + code
@@ -102,7 +102,7 @@ def _input_words(shape: tuple[int, ...]) -> str:
 
 
 def _summary(arch: spec.Architecture) -> "Summary":
-    """The arithmetic of the design; its DesignError is the friendly message for an invalid one."""
+    """The arithmetic of the design; its LabError is the friendly message for an invalid one."""
     from cnnlab.design.arithmetic import analyze
 
     return analyze(arch)

@@ -13,7 +13,7 @@ from typing import Any
 
 from cnnlab.design import spec
 from cnnlab.training.augmentation import ROTATION_DEGREES, SHIFT_FRACTION, ZOOM_FRACTION
-from cnnlab.errors import DesignError
+from cnnlab.errors import LabError
 
 MNIST_SHAPE = (28, 28, 1)
 DEFAULTS: dict[str, Any] = {"optimizer": "adam", "learning_rate": 1e-3, "momentum": 0.9,
@@ -46,10 +46,10 @@ def read_config(config: Any) -> dict[str, Any]:
         config = TrainConfig.from_dict(dict(config or {}))
     values = {key: getattr(config, key, default) for key, default in DEFAULTS.items()}
     if values["optimizer"] not in _OPTIMIZERS:
-        raise DesignError(f"optimizer must be one of {', '.join(_OPTIMIZERS)}; "
+        raise LabError(f"optimizer must be one of {', '.join(_OPTIMIZERS)}; "
                           f"got {values['optimizer']!r}.")
     if values["label_format"] not in _LOSSES:
-        raise DesignError(f"label_format must be 'integer' or 'one_hot'; "
+        raise LabError(f"label_format must be 'integer' or 'one_hot'; "
                           f"got {values['label_format']!r}.")
     return values
 
@@ -58,7 +58,7 @@ def script_lines(arch: spec.Architecture, model_code: str, config: Any, data_pat
                  warnings: tuple[str, ...]) -> list[str]:
     """Every line of the script, top to bottom, with the model code in the middle."""
     if tuple(arch.input_shape) != MNIST_SHAPE:
-        raise DesignError(f"The script trains on MNIST's 28x28x1 digits, but this design's input "
+        raise LabError(f"The script trains on MNIST's 28x28x1 digits, but this design's input "
                           f"is {'x'.join(map(str, arch.input_shape))}. Set input_shape to "
                           "[28, 28, 1].")
     c = read_config(config)

@@ -8,7 +8,7 @@ import sys
 
 from cnnlab.codegen.generate import STYLES, generate_script
 from cnnlab.commands import read_text
-from cnnlab.errors import DesignError
+from cnnlab.errors import LabError
 from cnnlab.design.spec import Architecture
 
 HELP = "Print a complete Keras script that builds, trains and evaluates a design on MNIST."
@@ -34,9 +34,9 @@ def run(args: argparse.Namespace) -> int:
             try:
                 config = json.loads(read_text(args.config, "settings"))
             except json.JSONDecodeError as exc:
-                raise DesignError(f"The settings file is not valid JSON ({exc}).") from None
+                raise LabError(f"The settings file is not valid JSON ({exc}).") from None
         script = generate_script(arch, args.style, config, args.data_path)
-    except DesignError as err:
+    except LabError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     sys.stdout.write(script)

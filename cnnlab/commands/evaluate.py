@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from cnnlab.errors import DesignError
+from cnnlab.errors import LabError
 
 HELP = ("Evaluate a saved run (its folder, or a .keras file) on the 10,000 MNIST test images: "
         "accuracy, loss, per-digit precision/recall/F1, confusion matrix, confident mistakes.")
@@ -30,9 +30,9 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         if args.mistakes < 0 or args.batch_size < 1:
-            raise DesignError("--mistakes must be 0 or more and --batch-size at least 1.")
+            raise LabError("--mistakes must be 0 or more and --batch-size at least 1.")
         ev = evaluate_run(args.run_dir, batch_size=args.batch_size, use_cache=not args.no_cache)
-    except DesignError as err:
+    except LabError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     except OSError as exc:

@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from cnnlab.errors import DesignError
+from cnnlab.errors import LabError
 
 HELP = "Read a PNG/JPEG of one digit with a trained model and print the ten probabilities."
 BAR_WIDTH = 40  # characters of the bar for probability 1
@@ -24,7 +24,7 @@ def run(args: argparse.Namespace) -> int:
     """Exit 0 with the probabilities on stdout, or 2 with the friendly message on stderr."""
     try:
         probs = _predict(Path(args.run_dir), Path(args.image))
-    except DesignError as err:
+    except LabError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     digit = int(probs.argmax())
@@ -45,7 +45,7 @@ def _predict(run_dir: Path, image_path: Path):
     try:
         data = image_path.read_bytes()
     except OSError as exc:
-        raise DesignError(f"Cannot read the image {str(image_path)!r}: {exc.strerror or exc}.") from None
+        raise LabError(f"Cannot read the image {str(image_path)!r}: {exc.strerror or exc}.") from None
     steps = preprocess_digit(read_upload(data, image_path.name))
 
     from cnnlab.runs.model_file import check_mnist_model, load_model
@@ -53,7 +53,7 @@ def _predict(run_dir: Path, image_path: Path):
 
     model_path = run_dir if run_dir.is_file() else run_dir / "model.keras"
     if not model_path.exists():
-        raise DesignError(f"There is no model.keras in {str(run_dir)!r}. Give the folder of a "
+        raise LabError(f"There is no model.keras in {str(run_dir)!r}. Give the folder of a "
                           "finished training run (python -m cnnlab train ...) or a .keras file.")
     model = check_mnist_model(load_model(model_path))
     return predict_probabilities(model, steps.model_input)

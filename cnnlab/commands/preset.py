@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from cnnlab.errors import DesignError
+from cnnlab.errors import LabError
 
 HELP = "Print one preset design as JSON (save it with `> design.json`); --explain describes it."
 
@@ -22,7 +22,7 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         preset = get_preset(args.key)
-    except DesignError as err:
+    except LabError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     if args.explain:

@@ -8,7 +8,7 @@ import sys
 
 from cnnlab.design.arithmetic import Summary
 from cnnlab.commands import read_text
-from cnnlab.errors import DesignError
+from cnnlab.errors import LabError
 from cnnlab.design.spec import Architecture
 
 HELP = ("Print a design's layers with output shapes, parameter counts and the formulas behind "
@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         arch = Architecture.from_json(read_text(args.design, "design"))
         summary = check(arch, load_settings().limits)
-    except DesignError as err:
+    except LabError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     if args.json:

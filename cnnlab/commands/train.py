@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from cnnlab.errors import DesignError
+from cnnlab.errors import LabError
 from cnnlab.training.config import LABEL_FORMATS, OPTIMIZERS, TrainConfig
 from cnnlab.training.progress import Progress
 
@@ -58,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
 
         check(arch)
         config.check()
-    except DesignError as err:
+    except LabError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     from cnnlab.runs import store as runs
@@ -108,12 +108,12 @@ def _load_design(text: str) -> tuple[Any, str]:
         try:
             return Architecture.from_json(path.read_text(encoding="utf-8")), path.stem
         except (OSError, UnicodeDecodeError) as exc:
-            raise DesignError(f"Cannot read the design file {text!r}: {exc}.") from None
+            raise LabError(f"Cannot read the design file {text!r}: {exc}.") from None
     from cnnlab.design.presets import PRESETS, get_preset
 
     if text in PRESETS:
         return get_preset(text).arch, text
-    raise DesignError(f"{text!r} is neither a design file nor a preset; give a JSON file or one of "
+    raise LabError(f"{text!r} is neither a design file nor a preset; give a JSON file or one of "
                       f"{', '.join(PRESETS)}.")
 
 
@@ -124,9 +124,9 @@ def _config(args: argparse.Namespace) -> TrainConfig:
         try:
             values = json.loads(Path(args.config).read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
-            raise DesignError(f"Cannot read the settings file {args.config!r} ({exc}).") from None
+            raise LabError(f"Cannot read the settings file {args.config!r} ({exc}).") from None
         if not isinstance(values, dict):
-            raise DesignError("The settings file must hold a JSON object such as {\"epochs\": 3}.")
+            raise LabError("The settings file must hold a JSON object such as {\"epochs\": 3}.")
     for flag, key in _FLAGS.items():
         if getattr(args, flag) is not None:
             values[key] = getattr(args, flag)

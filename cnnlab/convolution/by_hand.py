@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cnnlab.errors import DesignError
+from cnnlab.errors import LabError
 
 IntOrPair = int | tuple[int, int]
 Padding4 = tuple[int, int, int, int]  # (top, bottom, left, right)
@@ -44,7 +44,7 @@ def output_size(n: int, k: int, s: int = 1, padding: str = "valid") -> int:
     if padding == "same":
         return math.ceil(n / s)
     if k > n:
-        raise DesignError(f"A {k}-wide window does not fit in {n} cells with 'valid' padding. "
+        raise LabError(f"A {k}-wide window does not fit in {n} cells with 'valid' padding. "
                           "Use a smaller kernel or 'same' padding.")
     return (n - k) // s + 1
 

@@ -134,7 +134,7 @@ class Walkthrough:
 
 def walkthrough(image: np.ndarray, kernel: np.ndarray, stride: int = 1,
                 padding: str = "valid") -> Walkthrough:
-    """Pad, convolve and keep everything; a DesignError if the kernel does not fit ('valid')."""
+    """Pad, convolve and keep everything; a LabError if the kernel does not fit ('valid')."""
     image, kernel = np.asarray(image, dtype=np.float64), np.asarray(kernel, dtype=np.float64)
     if image.ndim != 2 or kernel.ndim != 2:
         raise ValueError("the walkthrough shows one channel: image (H, W) and kernel (kh, kw)")

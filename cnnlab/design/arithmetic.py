@@ -3,7 +3,7 @@
 `analyze(arch)` is instant, so the Design page can redo it on every edit. Its numbers equal
 what Keras reports for `cnnlab.training.build.build_model(arch)` (tests/design/test_arithmetic_vs_keras.py
 checks this on random designs). A design Keras could not train on digit labels raises a
-DesignError naming the layer and the fix; a legal but doubtful design gets warnings.
+LabError naming the layer and the fix; a legal but doubtful design gets warnings.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cnnlab.design import spec
-from cnnlab.errors import DesignError
+from cnnlab.errors import LabError
 from cnnlab.design.layer_math import Shape, Step, layer_step
 from cnnlab.design.windows import Pair, dims
 
@@ -78,7 +78,7 @@ class Summary:
 
 
 def analyze(arch: spec.Architecture) -> Summary:
-    """Every layer's stats, or a DesignError at the first layer that cannot follow the previous one."""
+    """Every layer's stats, or a LabError at the first layer that cannot follow the previous one."""
     from cnnlab.design.advice import design_warnings  # advice reads LayerStats, so import it late
 
     shape: Shape = tuple(arch.input_shape)
@@ -96,7 +96,7 @@ def analyze(arch: spec.Architecture) -> Summary:
         shape = step.output_shape
     if len(shape) != 1:
         last = len(arch.layers)
-        raise DesignError(
+        raise LabError(
             f"The network ends with a {dims(shape)} volume, but it must end with a vector of "
             "class scores, one per digit. Add a Flatten (or GlobalAveragePooling2D) before the "
             "final Dense layer.", layer=last)
@@ -117,11 +117,11 @@ def _check_vector_input(position: int, layer: spec.Layer, shape: Shape,
     where = (f"layer {made_vector[0]} ({made_vector[1]}) turned it into a vector"
              if made_vector else "it is a vector")
     if isinstance(layer, spec.Flatten):
-        raise DesignError(
+        raise LabError(
             f"Layer {position} (Flatten): its input is already a vector of {_numbers(shape[0])} "
             f"({where}), so there is nothing to flatten. Remove this Flatten.", layer=position)
     if isinstance(layer, _NEEDS_IMAGE):
-        raise DesignError(
+        raise LabError(
             f"Layer {position} ({label}): its input is a vector of {_numbers(shape[0])}, not an "
             f"image ({where}). Convolution and pooling need an image (height x width x "
             "channels): move the Flatten (or GlobalAveragePooling2D) after the last "

@@ -15,7 +15,7 @@ from typing import Any
 
 from cnnlab.design import spec
 from cnnlab.design.arithmetic import LayerStats, Summary, analyze
-from cnnlab.errors import DesignError
+from cnnlab.errors import LabError
 from cnnlab.classroom.limits import Limits
 from cnnlab.classroom.caps import check
 
@@ -51,7 +51,7 @@ WHAT_IT_DOES: dict[str, str] = {
 def new_row(kind: str, uid: int) -> Row:
     """A layer of type `kind` with the default settings, as an editable row."""
     if kind not in NEW_LAYER:
-        raise DesignError(f"Unknown layer type {kind!r}; choose one of {', '.join(NEW_LAYER)}.")
+        raise LabError(f"Unknown layer type {kind!r}; choose one of {', '.join(NEW_LAYER)}.")
     return {UID: uid, "type": kind, **copy.deepcopy(NEW_LAYER[kind])}
 
 
@@ -70,7 +70,7 @@ def rows_from_arch(arch: spec.Architecture, first_uid: int) -> list[Row]:
 
 
 def architecture(rows: list[Row], input_shape: tuple[int, ...] = (28, 28, 1)) -> spec.Architecture:
-    """The design the rows describe, or spec's DesignError naming the layer (1-based)."""
+    """The design the rows describe, or spec's LabError naming the layer (1-based)."""
     layers = [{k: v for k, v in row.items() if k != UID and v is not None} for row in rows]
     return spec.Architecture.from_dict({"input_shape": list(input_shape), "layers": layers})
 
@@ -107,17 +107,17 @@ def insert_after(rows: list[Row], uid: int | None, row: Row) -> list[Row]:
 def read_design_file(data: bytes, limits: Limits) -> spec.Architecture:
     """A design from an uploaded or pasted JSON file, checked against this server's caps.
 
-    Too big, not UTF-8 text, not JSON, not a design, impossible or over a cap: a DesignError
+    Too big, not UTF-8 text, not JSON, not a design, impossible or over a cap: a LabError
     saying which, so the page can keep the current design and show why.
     """
     if len(data) > limits.max_upload_bytes:
-        raise DesignError(f"This file is {len(data):,} bytes; a design file may be at most "
+        raise LabError(f"This file is {len(data):,} bytes; a design file may be at most "
                           f"{limits.max_upload_bytes:,} bytes. Export one from this page to see "
                           "the expected format.")
     try:
         text = data.decode("utf-8-sig")  # tolerate the byte-order mark some editors write
     except UnicodeDecodeError:
-        raise DesignError("This file is not text (UTF-8). Upload the design.json file that "
+        raise LabError("This file is not text (UTF-8). Upload the design.json file that "
                           "the Design page exports.") from None
     arch = spec.Architecture.from_json(text)
     check(arch, limits)
@@ -134,7 +134,7 @@ class Attempt:
 
     arch: spec.Architecture | None
     summary: Summary | None
-    error: DesignError | None
+    error: LabError | None
     before_error: tuple[LayerStats, ...] = ()
 
     @property
@@ -143,11 +143,11 @@ class Attempt:
 
 
 def attempt(rows: list[Row], input_shape: tuple[int, ...], limits: Limits) -> Attempt:
-    """Build and check the rows' design; a DesignError is returned, never raised."""
+    """Build and check the rows' design; a LabError is returned, never raised."""
     try:
         arch = architecture(rows, input_shape)
         return Attempt(arch, check(arch, limits), None)
-    except DesignError as err:
+    except LabError as err:
         return Attempt(None, None, err, _stats_before(rows, input_shape, err.layer))
 
 
@@ -161,7 +161,7 @@ def _stats_before(rows: list[Row], input_shape: tuple[int, ...],
         # analyze wants a vector at the end; a trailing Flatten changes none of the rows above it
         tail = () if _ends_in_vector(head) else (spec.Flatten(),)
         summary = analyze(spec.Architecture(head.layers + tail, head.input_shape))
-    except DesignError:
+    except LabError:
         return ()
     return summary.layers[:position - 1]
 
@@ -169,6 +169,6 @@ def _stats_before(rows: list[Row], input_shape: tuple[int, ...],
 def _ends_in_vector(arch: spec.Architecture) -> bool:
     try:
         analyze(arch)
-    except DesignError:
+    except LabError:
         return False
     return True

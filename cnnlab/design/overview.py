@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from cnnlab.design import spec
 from cnnlab.design.arithmetic import analyze
-from cnnlab.errors import DesignError
+from cnnlab.errors import LabError
 
 
 @dataclass(frozen=True)
@@ -33,11 +33,11 @@ def shape_text(shape: tuple[int, ...]) -> str:
 
 
 def glance(arch: spec.Architecture) -> Glance:
-    """The flow of layer labels plus analyze()'s totals (or its DesignError message)."""
+    """The flow of layer labels plus analyze()'s totals (or its LabError message)."""
     flow = " → ".join(spec.describe(layer) for layer in arch.layers) or "(no layers yet)"
     try:
         summary = analyze(arch)
-    except DesignError as err:
+    except LabError as err:
         return Glance(flow, len(arch.layers), None, tuple(arch.input_shape), None, str(err))
     return Glance(flow, len(arch.layers), summary.total_params, summary.input_shape,
                   summary.output_shape)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cnnlab.errors import DesignError
+from cnnlab.errors import LabError
 from cnnlab.design.spec import (Architecture, AveragePooling2D, Conv2D, Dense, Dropout, Flatten,
                          GlobalAveragePooling2D, MaxPooling2D, ResidualBlock)
 
@@ -114,9 +114,9 @@ PRESETS: dict[str, Preset] = {p.key: p for p in _LIST}
 
 
 def get_preset(key: str) -> Preset:
-    """The preset named `key`, or a DesignError listing the names there are."""
+    """The preset named `key`, or a LabError listing the names there are."""
     try:
         return PRESETS[key]
     except (KeyError, TypeError):
-        raise DesignError(f"There is no preset named {key!r}; choose one of "
+        raise LabError(f"There is no preset named {key!r}; choose one of "
                           f"{', '.join(PRESETS)}.") from None

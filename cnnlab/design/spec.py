@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Union
 
-from cnnlab.errors import DesignError
+from cnnlab.errors import LabError
 
 Pair = tuple[int, int]
 PADDINGS = ("valid", "same")
@@ -129,31 +129,31 @@ class Architecture:
 
     @classmethod
     def from_dict(cls, data: Any) -> "Architecture":
-        """Parse and check the JSON-shaped dict; raise DesignError naming the layer and the fix."""
+        """Parse and check the JSON-shaped dict; raise LabError naming the layer and the fix."""
         if not isinstance(data, dict):
-            raise DesignError("A design must be a JSON object with 'input_shape' and 'layers'.")
+            raise LabError("A design must be a JSON object with 'input_shape' and 'layers'.")
         unknown = set(data) - {"input_shape", "layers"}
         if unknown:
-            raise DesignError(f"Unknown top-level key(s) {sorted(unknown)}; a design has only "
+            raise LabError(f"Unknown top-level key(s) {sorted(unknown)}; a design has only "
                               "'input_shape' and 'layers'.")
         shape = data.get("input_shape", [28, 28, 1])
         if (not isinstance(shape, (list, tuple)) or len(shape) != 3
                 or not all(_is_int(v) and v > 0 for v in shape)):
-            raise DesignError(f"input_shape must be three positive whole numbers [height, width, "
+            raise LabError(f"input_shape must be three positive whole numbers [height, width, "
                               f"channels], like [28, 28, 1]; got {shape!r}.")
         raw_layers = data.get("layers")
         if not isinstance(raw_layers, list) or not raw_layers:
-            raise DesignError("'layers' must be a non-empty list of layers; add at least one layer.")
+            raise LabError("'layers' must be a non-empty list of layers; add at least one layer.")
         layers = tuple(parse_layer(raw, i) for i, raw in enumerate(raw_layers, start=1))
         return cls(layers=layers, input_shape=tuple(int(v) for v in shape))
 
     @classmethod
     def from_json(cls, text: str) -> "Architecture":
-        """Parse a JSON string; malformed JSON becomes a DesignError, not a traceback."""
+        """Parse a JSON string; malformed JSON becomes a LabError, not a traceback."""
         try:
             data = json.loads(text)
         except (json.JSONDecodeError, TypeError, ValueError) as exc:
-            raise DesignError(f"This is not valid JSON ({exc}). Check for a missing comma or "
+            raise LabError(f"This is not valid JSON ({exc}). Check for a missing comma or "
                               "bracket, or export a design from the Design page.") from None
         return cls.from_dict(data)
 
@@ -203,23 +203,23 @@ def parse_layer(raw: Any, position: int) -> Layer:
     """Build one layer from its dict, checking every key and value."""
     where = f"Layer {position}"
     if not isinstance(raw, dict) or "type" not in raw:
-        raise DesignError(f"{where}: each layer must be an object with a 'type', such as "
+        raise LabError(f"{where}: each layer must be an object with a 'type', such as "
                           '{"type": "Conv2D", "filters": 32, "kernel_size": 3}.', position)
     kind = raw["type"]
     cls = LAYER_TYPES.get(kind)
     if cls is None:
-        raise DesignError(f"{where}: unknown layer type {kind!r}; choose one of "
+        raise LabError(f"{where}: unknown layer type {kind!r}; choose one of "
                           f"{', '.join(LAYER_TYPES)}.", position)
     where = f"Layer {position} ({kind})"
     allowed = {f.name for f in dataclasses.fields(cls)}
     unknown = set(raw) - allowed - {"type"}
     if unknown:
         hint = f"allowed keys are {', '.join(sorted(allowed))}" if allowed else "it takes no keys"
-        raise DesignError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}; {hint}.", position)
+        raise LabError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}; {hint}.", position)
     missing = [f.name for f in dataclasses.fields(cls)
                if f.default is dataclasses.MISSING and f.name not in raw]
     if missing:
-        raise DesignError(f"{where}: missing {', '.join(missing)}; this layer needs it.", position)
+        raise LabError(f"{where}: missing {', '.join(missing)}; this layer needs it.", position)
     values = {}
     for key, value in raw.items():
         if key == "type":
@@ -253,30 +253,30 @@ def _check_value(where: str, position: int, key: str, value: Any) -> Any:
         pair = (value, value) if _is_int(value) else value
         if (not isinstance(pair, (list, tuple)) or len(pair) != 2
                 or not all(_is_int(v) for v in pair)):
-            raise DesignError(f"{where}: {key} must be a whole number or a [height, width] pair; "
+            raise LabError(f"{where}: {key} must be a whole number or a [height, width] pair; "
                               f"got {value!r}.", position)
         if min(pair) < 1:
-            raise DesignError(f"{where}: {key} must be at least 1; got {value!r}.", position)
+            raise LabError(f"{where}: {key} must be at least 1; got {value!r}.", position)
         return (int(pair[0]), int(pair[1]))
     if key in ("filters", "units"):
         if not _is_int(value) or value < 1:
-            raise DesignError(f"{where}: {key} must be a whole number of at least 1; got {value!r}.",
+            raise LabError(f"{where}: {key} must be a whole number of at least 1; got {value!r}.",
                               position)
         return value
     if key == "rate":
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 1:
-            raise DesignError(f"{where}: rate must be a fraction from 0 up to (not including) 1, "
+            raise LabError(f"{where}: rate must be a fraction from 0 up to (not including) 1, "
                               f"such as 0.25; got {value!r}.", position)
         return float(value)
     if key == "padding":
         if value not in PADDINGS:
-            raise DesignError(f"{where}: padding must be 'valid' (no border) or 'same' (keep the "
+            raise LabError(f"{where}: padding must be 'valid' (no border) or 'same' (keep the "
                               f"size); got {value!r}.", position)
         return value
     if key == "activation":
         value = "linear" if value is None else value
         if value not in ACTIVATIONS:
-            raise DesignError(f"{where}: unknown activation {value!r}; choose one of "
+            raise LabError(f"{where}: unknown activation {value!r}; choose one of "
                               f"{', '.join(ACTIVATIONS)}.", position)
         return value
-    raise DesignError(f"{where}: unknown key {key!r}.", position)  # pragma: no cover
+    raise LabError(f"{where}: unknown key {key!r}.", position)  # pragma: no cover

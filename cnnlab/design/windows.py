@@ -6,7 +6,7 @@ Keras' rules, per axis:  valid: out = floor((in - k) / s) + 1   same: out = ceil
 
 from __future__ import annotations
 
-from cnnlab.errors import DesignError
+from cnnlab.errors import LabError
 
 Pair = tuple[int, int]
 
@@ -43,12 +43,12 @@ def spatial_formula(hw: Pair, kernel: Pair, strides: Pair, padding: str) -> str:
 
 def check_fits(position: int, label: str, hw: Pair, kernel: Pair, strides: Pair, padding: str,
                what: str) -> Pair:
-    """The output (h, w), or a DesignError naming the layer, the cause and the fix."""
+    """The output (h, w), or a LabError naming the layer, the cause and the fix."""
     out = spatial_out(hw, kernel, strides, padding)
     if min(out) >= 1:
         return out
     shown = f"{max(out[0], 0)}x{max(out[1], 0)}"
-    raise DesignError(
+    raise LabError(
         f"Layer {position} ({label}): its input is {hw[0]}x{hw[1]}, so the output would be "
         f"{shown} (the {kernel[0]}x{kernel[1]} {what} does not fit). Use padding='same' or a "
         f"smaller {what}, or remove a pooling layer earlier.", layer=position)

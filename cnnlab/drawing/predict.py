@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from cnnlab.errors import DesignError
+from cnnlab.errors import LabError
 from cnnlab.drawing.preprocess import DigitSteps, preprocess_digit
 
 
@@ -63,7 +63,7 @@ def predict_probabilities(model: Any, x28: np.ndarray) -> np.ndarray:
     """The model's ten digit probabilities (10,) float64 summing to 1, from one direct call."""
     outputs = forward(model, as_batch(x28))  # (1, 28, 28, 1) -> (1, 10)
     if outputs.shape != (1, 10):
-        raise DesignError(f"This model outputs shape {tuple(outputs.shape[1:])}, but a digit "
+        raise LabError(f"This model outputs shape {tuple(outputs.shape[1:])}, but a digit "
                           "classifier must end with Dense(10) (one output per digit). Change the "
                           "last layer to Dense(10, softmax) and train again.")
     return to_probabilities(outputs[0], output_activation(model))
@@ -79,6 +79,6 @@ def top_k(probs: np.ndarray, k: int = 3) -> list[tuple[int, float]]:
 
 
 def predict_image(model: Any, image: np.ndarray) -> tuple[DigitSteps, np.ndarray]:
-    """A canvas or upload -> (the preprocessing steps, the ten probabilities); DesignError if empty."""
+    """A canvas or upload -> (the preprocessing steps, the ten probabilities); LabError if empty."""
     steps = preprocess_digit(image)
     return steps, predict_probabilities(model, steps.model_input)

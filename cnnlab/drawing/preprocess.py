@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
-from cnnlab.errors import DesignError
+from cnnlab.errors import LabError
 
 EMPTY_MESSAGE = ("The canvas is empty: draw a digit (thick white strokes work best) and the "
                  "model will read it.")
@@ -64,7 +64,7 @@ def to_grayscale(image: np.ndarray) -> tuple[np.ndarray, bool]:
     image = np.asarray(image)
     if image.ndim not in (2, 3) or image.ndim == 3 and image.shape[2] not in (1, 3, 4) \
             or min(image.shape[:2]) < 1 or not np.issubdtype(image.dtype, np.number):
-        raise DesignError(f"An image must be (height, width) grey or (height, width, 3|4) colour "
+        raise LabError(f"An image must be (height, width) grey or (height, width, 3|4) colour "
                           f"pixels; got an array of shape {image.shape}. Upload a PNG or JPEG.")
     pixels = _as_unit_float(_shrink(image))
     if pixels.ndim == 2:
@@ -117,7 +117,7 @@ def preprocess_digit(image: np.ndarray) -> DigitSteps:
     """Canvas RGBA, photo RGB or grey image -> the MNIST-style 28x28 digit and every step on the way."""
     gray, inverted = to_grayscale(image)
     if _too_little_ink(gray):
-        raise DesignError(EMPTY_MESSAGE)
+        raise LabError(EMPTY_MESSAGE)
     rows = np.flatnonzero((gray > CROP_THRESHOLD).any(axis=1))
     cols = np.flatnonzero((gray > CROP_THRESHOLD).any(axis=0))
     bbox = (int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1)

@@ -1,7 +1,7 @@
 """Read an uploaded photo or scan of a digit safely: PNG or JPEG only, size checked before decoding.
 
 Uploads come from anyone in the class, so a wrong, broken or deliberately huge file must end
-as a friendly DesignError, never as a traceback or a server that runs out of memory: the byte
+as a friendly LabError, never as a traceback or a server that runs out of memory: the byte
 size is checked first, then the pixel count from the header, and only then are pixels decoded.
 """
 
@@ -14,7 +14,7 @@ import warnings
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from cnnlab.errors import DesignError
+from cnnlab.errors import LabError
 from cnnlab.classroom.limits import DEFAULT_LIMITS, Limits
 
 FORMATS = ("PNG", "JPEG")
@@ -31,9 +31,9 @@ def read_upload(data: bytes, filename: str, limits: Limits = DEFAULT_LIMITS) -> 
     """PNG/JPEG bytes -> uint8 pixels: (H, W) grey, (H, W, 3) colour or (H, W, 4) with transparency."""
     name = _display_name(filename)
     if len(data) == 0:
-        raise DesignError(f"{name} is empty (0 bytes). {FIX}")
+        raise LabError(f"{name} is empty (0 bytes). {FIX}")
     if len(data) > limits.max_upload_bytes:
-        raise DesignError(f"{name} is {len(data) / 1e6:.1f} MB; uploads are limited to "
+        raise LabError(f"{name} is {len(data) / 1e6:.1f} MB; uploads are limited to "
                           f"{limits.max_upload_bytes / 1e6:.1f} MB. Crop the photo to the digit or "
                           "save it smaller (a few hundred pixels across is plenty).")
     try:
@@ -43,13 +43,13 @@ def read_upload(data: bytes, filename: str, limits: Limits = DEFAULT_LIMITS) -> 
     except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning,
             OSError, SyntaxError, ValueError) as exc:
         if isinstance(exc, (Image.DecompressionBombError, Image.DecompressionBombWarning)):
-            raise DesignError(f"{name} claims to be far too many pixels to open. "
+            raise LabError(f"{name} claims to be far too many pixels to open. "
                               "Save it at a normal size and upload it again.") from None
-        raise DesignError(f"{name} is not a PNG or JPEG image. {FIX}") from None
+        raise LabError(f"{name} is not a PNG or JPEG image. {FIX}") from None
     with image:
         width, height = image.size
         if width * height > limits.max_upload_pixels or width * height > Image.MAX_IMAGE_PIXELS:
-            raise DesignError(f"{name} is {width} x {height} pixels; uploads are limited to "
+            raise LabError(f"{name} is {width} x {height} pixels; uploads are limited to "
                               f"{limits.max_upload_pixels:,} pixels. Resize or crop it to the digit "
                               "(a few hundred pixels across is plenty).")
         try:
@@ -57,7 +57,7 @@ def read_upload(data: bytes, filename: str, limits: Limits = DEFAULT_LIMITS) -> 
             image = ImageOps.exif_transpose(image)  # phone photos: apply the rotation tag
             return _to_array(image)
         except (OSError, SyntaxError, ValueError, EOFError) as exc:
-            raise DesignError(f"{name} is damaged or incomplete and cannot be read ({exc}). "
+            raise LabError(f"{name} is damaged or incomplete and cannot be read ({exc}). "
                               "Save or export it again, then upload it.") from None
 
 

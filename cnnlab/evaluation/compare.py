@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from typing import Any, Iterable, NamedTuple, Sequence
 
 from cnnlab.design.arithmetic import analyze
-from cnnlab.errors import DesignError
+from cnnlab.errors import LabError
 
 CURVES = ("loss", "accuracy", "val_loss", "val_accuracy")  # the learning curves worth overlaying
 
@@ -127,7 +127,7 @@ def compare_runs(runs: Iterable[Any]) -> list[ComparisonRow]:
             try:
                 summary = analyze(arch)
                 params, macs = summary.total_params, summary.total_macs
-            except DesignError:
+            except LabError:
                 pass  # a design from an older version that no longer checks: leave the cost blank
         epochs = _number(_lookup(run, ("epochs_completed",)), int)
         if epochs is None:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from cnnlab.evaluation import metrics
-from cnnlab.errors import DesignError
+from cnnlab.errors import LabError
 from cnnlab.evaluation.metrics import ClassMetrics, Mistake
 
 if TYPE_CHECKING:
@@ -109,7 +109,7 @@ def predict_outputs(model: Any, x: np.ndarray, batch_size: int = 1000) -> np.nda
         raise ValueError(f"batch_size must be at least 1, got {batch_size}")
     expected = tuple(model.input_shape[1:])
     if tuple(x.shape[1:]) != expected:
-        raise DesignError(f"This model expects images of shape {expected}, but the test images are "
+        raise LabError(f"This model expects images of shape {expected}, but the test images are "
                           f"{tuple(x.shape[1:])}. Set the design's input_shape to [28, 28, 1].")
     chunks = [keras.ops.convert_to_numpy(model(x[i:i + batch_size], training=False))
               for i in range(0, len(x), batch_size)]
@@ -137,13 +137,13 @@ def from_outputs(outputs: np.ndarray, y_true: np.ndarray, from_logits: bool | No
     out = np.asarray(outputs)
     y = np.asarray(y_true).astype(np.int64)
     if out.ndim != 2 or out.shape[0] != len(y):
-        raise DesignError(f"The model must output one row of class scores per image, shape "
+        raise LabError(f"The model must output one row of class scores per image, shape "
                           f"({len(y)}, 10); it gave {out.shape}. End the design with Dense(10).")
     if len(y) and int(y.max()) >= out.shape[1]:
-        raise DesignError(f"The model outputs {out.shape[1]} values per image, but the labels go up "
+        raise LabError(f"The model outputs {out.shape[1]} values per image, but the labels go up "
                           f"to {int(y.max())}: the last layer needs 10 units, one per digit.")
     if not np.all(np.isfinite(out)):
-        raise DesignError("The model's outputs contain NaN or infinity, so it cannot be evaluated; "
+        raise LabError("The model's outputs contain NaN or infinity, so it cannot be evaluated; "
                           "the training diverged. Retrain with a smaller learning rate.")
     logits = not looks_like_probabilities(out) if from_logits is None else from_logits
     probs = (softmax(out) if logits else out).astype(np.float32)
@@ -160,7 +160,7 @@ def evaluate_run(run_dir: str | Path, data: "Mnist | None" = None, batch_size: i
                  use_cache: bool = True) -> Evaluation:
     """Evaluate a run folder's model.keras (or a .keras file) on the test set, cached beside it.
 
-    A missing or damaged model is a DesignError with the fix. The cache (cnnlab.evaluation.cache) is
+    A missing or damaged model is a LabError with the fix. The cache (cnnlab.evaluation.cache) is
     used only when it was made from these exact model bytes and these exact test images; the
     bytes are read once, so the key always describes the model that was evaluated.
     """
@@ -169,11 +169,11 @@ def evaluate_run(run_dir: str | Path, data: "Mnist | None" = None, batch_size: i
 
     path = Path(run_dir)
     if not path.exists():
-        raise DesignError(f"There is no run at {path}; check the folder name, or train a model "
+        raise LabError(f"There is no run at {path}; check the folder name, or train a model "
                           "first.")
     model_path = path / "model.keras" if path.is_dir() else path
     if not model_path.is_file():
-        raise DesignError(f"The folder {path.name} has no model.keras, so there is nothing to "
+        raise LabError(f"The folder {path.name} has no model.keras, so there is nothing to "
                           "evaluate; its training may have been interrupted. Train it again.")
     if data is None:
         from cnnlab.training.mnist import load_mnist

@@ -15,24 +15,24 @@ from pathlib import Path
 from typing import Any
 
 from cnnlab.runs.atomic import atomic_replace_from, temp_path
-from cnnlab.errors import DesignError
+from cnnlab.errors import LabError
 
 _FIX = "Re-download it or train again."
 
 
 def load_model(path: str | os.PathLike[str], max_bytes: int | None = None) -> Any:
-    """The keras.Model in `path`; DesignError if it is missing, too big, damaged or not a model."""
+    """The keras.Model in `path`; LabError if it is missing, too big, damaged or not a model."""
     path = Path(path)
     if not path.is_file():
-        raise DesignError(f"{path.name} is not a Keras model file CNN Lab can read (the file does "
+        raise LabError(f"{path.name} is not a Keras model file CNN Lab can read (the file does "
                           f"not exist). {_FIX}")
     size = path.stat().st_size
     if max_bytes is not None and size > max_bytes:
-        raise DesignError(f"{path.name} is {size:,} bytes, above this server's limit of "
+        raise LabError(f"{path.name} is {size:,} bytes, above this server's limit of "
                           f"{max_bytes:,} bytes (max_upload_bytes); use a smaller model.")
     problem = _zip_problem(path)
     if problem:
-        raise DesignError(f"{path.name} is not a Keras model file CNN Lab can read ({problem}). {_FIX}")
+        raise LabError(f"{path.name} is not a Keras model file CNN Lab can read ({problem}). {_FIX}")
     import keras
 
     if path.suffix != ".keras":  # Keras picks the format by extension
@@ -46,15 +46,15 @@ def load_model(path: str | os.PathLike[str], max_bytes: int | None = None) -> An
 def load_model_bytes(data: bytes, name: str = "model.keras", max_bytes: int | None = None) -> Any:
     """Load an uploaded model from memory (written to a private temporary file first)."""
     if max_bytes is not None and len(data) > max_bytes:
-        raise DesignError(f"{name} is {len(data):,} bytes, above this server's limit of "
+        raise LabError(f"{name} is {len(data):,} bytes, above this server's limit of "
                           f"{max_bytes:,} bytes (max_upload_bytes); use a smaller model.")
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "model.keras"
         path.write_bytes(data)
         try:
             return load_model(path)
-        except DesignError as err:
-            raise DesignError(err.message.replace("model.keras", name, 1)) from None
+        except LabError as err:
+            raise LabError(err.message.replace("model.keras", name, 1)) from None
 
 
 def save_model(model: Any, path: str | os.PathLike[str], arch: Any = None) -> Path:
@@ -79,9 +79,9 @@ def check_mnist_model(model: Any) -> Any:
     try:
         inputs, outputs = tuple(model.inputs[0].shape[1:]), tuple(model.outputs[0].shape[1:])
     except (AttributeError, IndexError, TypeError):
-        raise DesignError(f"This model has no single input and output. {_FIX}") from None
+        raise LabError(f"This model has no single input and output. {_FIX}") from None
     if inputs != (28, 28, 1) or outputs != (10,):
-        raise DesignError(f"This model takes {inputs} and gives {outputs}; CNN Lab needs a model "
+        raise LabError(f"This model takes {inputs} and gives {outputs}; CNN Lab needs a model "
                           "that takes 28x28x1 MNIST images and gives 10 digit scores.")
     return model
 
@@ -109,4 +109,4 @@ def _load(path: Path, shown: str, keras: Any) -> Any:
         return keras.saving.load_model(path, safe_mode=True, compile=False)
     except Exception as exc:  # Keras raises many types for a bad file; the student sees one message
         reason = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
-        raise DesignError(f"{shown} is not a Keras model file CNN Lab can read ({reason}). {_FIX}") from None
+        raise LabError(f"{shown} is not a Keras model file CNN Lab can read ({reason}). {_FIX}") from None

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Collection
 
 from cnnlab.runs.atomic import DIR_MODE, atomic_write_json, is_temp_name
-from cnnlab.errors import DesignError
+from cnnlab.errors import LabError
 from cnnlab.training.config import TrainConfig
 from cnnlab.design.spec import Architecture
 from cnnlab.paths import DEFAULT_MODEL_DIR, DEFAULT_RUNS_DIR
@@ -79,7 +79,7 @@ class Run:
 def check_owner(owner: str) -> str:
     """An owner id is used as a folder name, so it must already be safe; anything else is refused."""
     if not isinstance(owner, str) or not _OWNER.fullmatch(owner):
-        raise DesignError(f"{owner!r} is not a valid workspace id: use 1-64 letters, digits, "
+        raise LabError(f"{owner!r} is not a valid workspace id: use 1-64 letters, digits, "
                           "'-', '_' or '.', not starting with '.'.")
     return owner
 
@@ -206,21 +206,21 @@ def list_runs(runs_dir: Path, owner: str, running: Collection[Path | str] = ()) 
 
 
 def load_run(run_dir: Path) -> Run:
-    """Read a complete run; a missing or damaged file is a DesignError saying what to do."""
+    """Read a complete run; a missing or damaged file is a LabError saying what to do."""
     run_dir = Path(run_dir)
     meta = _read_json(run_dir / "meta.json")
     if meta is None:
-        raise DesignError(f"The run in {run_dir.name} is incomplete (its training was interrupted "
+        raise LabError(f"The run in {run_dir.name} is incomplete (its training was interrupted "
                           "before it was saved, or meta.json is damaged); train it again.")
     try:
         arch = Architecture.from_dict(_need_json(run_dir / "design.json"))
         config = TrainConfig.from_dict(_need_json(run_dir / "config.json"))
-    except DesignError as err:
-        raise DesignError(f"The run in {run_dir.name} cannot be read: {err.message}") from None
+    except LabError as err:
+        raise LabError(f"The run in {run_dir.name} cannot be read: {err.message}") from None
     history = _read_json(run_dir / "history.json") or {"epochs": [], "batches": []}
     metrics = _read_json(run_dir / "metrics.json") or {}
     if not (run_dir / "model.keras").is_file():
-        raise DesignError(f"The run in {run_dir.name} has no model.keras; train it again.")
+        raise LabError(f"The run in {run_dir.name} has no model.keras; train it again.")
     return Run(run_dir, arch, config, history, metrics, meta)
 
 
@@ -228,7 +228,7 @@ def rename_run(run_dir: Path, new_name: str) -> str:
     """Give a run a new display name (its folder keeps its id); returns the cleaned name."""
     meta = _read_json(Path(run_dir) / "meta.json")
     if meta is None:
-        raise DesignError("Only a finished run can be renamed.")
+        raise LabError("Only a finished run can be renamed.")
     meta["name"] = sanitize_name(new_name)
     atomic_write_json(Path(run_dir) / "meta.json", meta)
     return meta["name"]
@@ -278,5 +278,5 @@ def _read_json(path: Path) -> Any:
 def _need_json(path: Path) -> Any:
     data = _read_json(path)
     if data is None:
-        raise DesignError(f"{path.name} is missing or is not valid JSON.")
+        raise LabError(f"{path.name} is missing or is not valid JSON.")
     return data

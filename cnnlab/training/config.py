@@ -10,7 +10,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from cnnlab.errors import DesignError
+from cnnlab.errors import LabError
 from cnnlab.classroom.limits import DEFAULT_LIMITS, Limits
 
 OPTIMIZERS = ("adam", "rmsprop", "sgd")
@@ -47,7 +47,7 @@ class TrainConfig:
         if self.subset is not None:
             _check_int("subset", self.subset, 10)
         if not isinstance(self.augment, bool):
-            raise DesignError(f"augment must be true or false; got {self.augment!r}.")
+            raise LabError(f"augment must be true or false; got {self.augment!r}.")
 
     def check(self, limits: Limits = DEFAULT_LIMITS) -> "TrainConfig":
         """Refuse settings above the server's caps, naming the cap; returns self for chaining."""
@@ -56,7 +56,7 @@ class TrainConfig:
                 ("subset", self.subset or 60_000, limits.max_subset, "max_subset"))
         for key, value, cap, cap_name in caps:
             if value > cap:
-                raise DesignError(f"{key} = {value} is above this server's limit of {cap} "
+                raise LabError(f"{key} = {value} is above this server's limit of {cap} "
                                   f"({cap_name}); choose {cap} or less.")
         return self
 
@@ -69,13 +69,13 @@ class TrainConfig:
 
     @classmethod
     def from_dict(cls, data: Any) -> "TrainConfig":
-        """Parse the JSON shape; unknown keys and wrong types become DesignError."""
+        """Parse the JSON shape; unknown keys and wrong types become LabError."""
         if not isinstance(data, dict):
-            raise DesignError("Training settings must be a JSON object such as {\"epochs\": 3}.")
+            raise LabError("Training settings must be a JSON object such as {\"epochs\": 3}.")
         allowed = {f.name for f in dataclasses.fields(cls)}
         unknown = set(data) - allowed
         if unknown:
-            raise DesignError(f"Unknown training setting(s) {', '.join(sorted(unknown))}; "
+            raise LabError(f"Unknown training setting(s) {', '.join(sorted(unknown))}; "
                               f"allowed are {', '.join(sorted(allowed))}.")
         values = dict(data)
         for key in ("learning_rate", "momentum", "validation_split"):
@@ -89,12 +89,12 @@ class TrainConfig:
 
 def _check_choice(key: str, value: Any, choices: tuple[str, ...]) -> None:
     if value not in choices:
-        raise DesignError(f"{key} must be one of {', '.join(choices)}; got {value!r}.")
+        raise LabError(f"{key} must be one of {', '.join(choices)}; got {value!r}.")
 
 
 def _check_int(key: str, value: Any, low: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < low:
-        raise DesignError(f"{key} must be a whole number of at least {low}; got {value!r}.")
+        raise LabError(f"{key} must be a whole number of at least {low}; got {value!r}.")
 
 
 def _check_number(key: str, value: Any, *, low: float, high: float, hint: str,
@@ -106,4 +106,4 @@ def _check_number(key: str, value: Any, *, low: float, high: float, hint: str,
     if not ok:
         lo = f"above {low:g}" if open_low else f"at least {low:g}"
         hi = f"below {high:g}" if open_high else f"at most {high:g}"
-        raise DesignError(f"{key} must be a number {lo} and {hi}, {hint}; got {value!r}.")
+        raise LabError(f"{key} must be a number {lo} and {hi}, {hint}; got {value!r}.")

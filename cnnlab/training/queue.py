@@ -28,7 +28,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
-from cnnlab.errors import DesignError
+from cnnlab.errors import LabError
 from cnnlab.training.config import TrainConfig
 from cnnlab.classroom.limits import DEFAULT_LIMITS, Limits
 from cnnlab.training.progress import Progress
@@ -107,15 +107,15 @@ class JobManager:
         config.check(self.limits)
         with self._lock:
             if self._stopping.is_set():
-                raise DesignError("The training server is shutting down; try again in a minute.")
+                raise LabError("The training server is shutting down; try again in a minute.")
             mine = sum(1 for j in self._jobs.values() if j.owner == owner and j.active)
             if mine >= self.limits.max_jobs_per_student:
-                raise DesignError(f"You already have {mine} training job(s) queued or running, the "
+                raise LabError(f"You already have {mine} training job(s) queued or running, the "
                                   f"most allowed (max_jobs_per_student = "
                                   f"{self.limits.max_jobs_per_student}). Wait for one to finish "
                                   "or cancel one.")
             if len(self._queue) >= self.limits.max_queue:
-                raise DesignError(f"The training queue is full ({len(self._queue)} jobs waiting, "
+                raise LabError(f"The training queue is full ({len(self._queue)} jobs waiting, "
                                   f"max_queue = {self.limits.max_queue}). Try again in a few minutes.")
             job_id = secrets.token_hex(8)
             self._jobs[job_id] = JobStatus(job_id, owner, sanitize_name(name), "queued", None,
@@ -129,7 +129,7 @@ class JobManager:
     def status(self, job_id: str) -> JobStatus:
         with self._lock:
             if job_id not in self._jobs:
-                raise DesignError("There is no such training job (the server may have restarted); "
+                raise LabError("There is no such training job (the server may have restarted); "
                                   "look for its run on the Evaluate page or train again.")
             job = self._jobs[job_id]
             if job.state == "queued":

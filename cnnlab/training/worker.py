@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cnnlab.errors import DesignError
+from cnnlab.errors import LabError
 from cnnlab.training.progress import Progress
 
 
@@ -69,7 +69,7 @@ def worker_main(spec: JobSpec, conn: Any, cancel: Any) -> None:
             run_dir = None
         send("finished", {"progress": result.progress.to_dict(), "run_dir": run_dir,
                           "stopped": result.stopped})
-    except DesignError as err:
+    except LabError as err:
         send("failed", err.message)
     except BaseException as exc:  # the parent must always hear why, in words
         traceback.print_exc(file=sys.stderr)

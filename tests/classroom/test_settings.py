@@ -2,7 +2,7 @@
 
 import pytest
 
-from cnnlab.errors import DesignError
+from cnnlab.errors import LabError
 from cnnlab.classroom.limits import Limits
 from cnnlab.classroom.settings import DEFAULT_CONFIG, Settings, load_settings
 
@@ -50,5 +50,5 @@ def test_config_path_from_environment(tmp_path):
 def test_bad_settings_are_named(tmp_path, text, message):
     path = tmp_path / "bad.toml"
     path.write_text(text)
-    with pytest.raises(DesignError, match=message):
+    with pytest.raises(LabError, match=message):
         load_settings(path, environ={})

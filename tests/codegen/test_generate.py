@@ -27,7 +27,7 @@ from cnnlab.design.arithmetic import analyze
 from cnnlab.training.build import build_model, keras_layers_by_position
 from cnnlab.codegen.generate import effective_style, generate_model_code, generate_script
 from cnnlab.codegen.script_parts import optimizer_code, read_config
-from cnnlab.errors import DesignError
+from cnnlab.errors import LabError
 from cnnlab.design.presets import PRESETS
 from tests.strategies import valid_architectures
 
@@ -256,18 +256,18 @@ def test_settings_can_be_any_object_with_the_fields() -> None:
     script = generate_script(PRESETS["recommended"].arch, config=Settings())
     assert "keras.optimizers.RMSprop(learning_rate=0.01)" in script
     assert "batch_size=64, epochs=2, validation_split=0.2)" in script
-    with pytest.raises(DesignError):
+    with pytest.raises(LabError):
         generate_script(PRESETS["recommended"].arch, config={"optimizer": "adagrad"})
 
 
 def test_invalid_designs_raise_the_friendly_error() -> None:
     too_small = spec.Architecture((spec.Conv2D(4, (5, 5)), spec.Flatten(), spec.Dense(10)),
                                   input_shape=(3, 3, 1))
-    with pytest.raises(DesignError, match="Layer 1"):
+    with pytest.raises(LabError, match="Layer 1"):
         generate_model_code(too_small)
     not_mnist = spec.Architecture((spec.Flatten(), spec.Dense(10)), input_shape=(32, 32, 3))
     compile(generate_model_code(not_mnist), "<model>", "exec")  # the model alone is fine
-    with pytest.raises(DesignError, match="28x28x1"):
+    with pytest.raises(LabError, match="28x28x1"):
         generate_script(not_mnist)
 
 

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from cnnlab.convolution import by_hand as cv
-from cnnlab.errors import DesignError
+from cnnlab.errors import LabError
 
 keras = pytest.importorskip("keras")
 
@@ -95,7 +95,7 @@ def test_output_size_formula_text():
 
 
 def test_kernel_too_big_for_valid_is_a_friendly_error():
-    with pytest.raises(DesignError, match="does not fit"):
+    with pytest.raises(LabError, match="does not fit"):
         cv.output_size(2, 3, 1, "valid")
     with pytest.raises(ValueError):
         cv.pad(np.ones((3, 3)), "full", 3)

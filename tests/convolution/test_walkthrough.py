@@ -9,7 +9,7 @@ import pytest
 
 from cnnlab.convolution import by_hand as cv
 from cnnlab.convolution import walkthrough as wt
-from cnnlab.errors import DesignError
+from cnnlab.errors import LabError
 from cnnlab.convolution.kernels import KERNELS
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -102,7 +102,7 @@ def test_box_and_custom_kernels():
 
 
 def test_a_kernel_too_big_for_valid_padding_is_a_friendly_error():
-    with pytest.raises(DesignError, match="same"):
+    with pytest.raises(LabError, match="same"):
         wt.walkthrough(np.zeros((3, 3)), wt.box_kernel(5), 1, "valid")
 
 

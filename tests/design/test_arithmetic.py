@@ -14,7 +14,7 @@ import pytest
 
 from cnnlab.design import spec
 from cnnlab.design.arithmetic import BYTES_PER_VALUE, analyze
-from cnnlab.errors import DesignError
+from cnnlab.errors import LabError
 from cnnlab.design.spec import (Architecture, AveragePooling2D, BatchNormalization, Conv2D, Dense, Dropout,
                          Flatten, GlobalAveragePooling2D, MaxPooling2D, ResidualBlock)
 
@@ -139,7 +139,7 @@ def test_receptive_field_covers_the_image_after_global_pooling() -> None:
 def test_impossible_stack_names_the_layer_and_suggests_same_padding() -> None:
     arch = Architecture((Conv2D(4, (3, 3)), MaxPooling2D((4, 4)), MaxPooling2D((3, 3)),
                          Conv2D(4, (3, 3))) + HEAD)
-    with pytest.raises(DesignError) as info:
+    with pytest.raises(LabError) as info:
         analyze(arch)
     message = str(info.value)
     assert info.value.layer == 4
@@ -148,7 +148,7 @@ def test_impossible_stack_names_the_layer_and_suggests_same_padding() -> None:
 
 
 def test_pool_too_big_is_named() -> None:
-    with pytest.raises(DesignError, match=r"Layer 1 \(MaxPooling2D 30x30\).*smaller pool"):
+    with pytest.raises(LabError, match=r"Layer 1 \(MaxPooling2D 30x30\).*smaller pool"):
         analyze(Architecture((MaxPooling2D((30, 30)),) + HEAD))
 
 
@@ -160,14 +160,14 @@ def test_pool_too_big_is_named() -> None:
     ((Flatten(), Dense(4), Flatten(), Dense(10, "softmax")), 3, "Remove this Flatten"),
 ])
 def test_layer_order_errors(layers: tuple, position: int, words: str) -> None:
-    with pytest.raises(DesignError, match=words) as info:
+    with pytest.raises(LabError, match=words) as info:
         analyze(Architecture(layers))
     assert info.value.layer == position
     assert str(info.value).startswith(f"Layer {position}")
 
 
 def test_network_must_end_with_a_vector() -> None:
-    with pytest.raises(DesignError, match="must end with a vector.*Add a Flatten") as info:
+    with pytest.raises(LabError, match="must end with a vector.*Add a Flatten") as info:
         analyze(Architecture((Conv2D(4, (3, 3)), Dense(10, "softmax"))))
     assert info.value.layer == 2
 

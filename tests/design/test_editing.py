@@ -9,7 +9,7 @@ from cnnlab.design import spec
 from cnnlab.design.editing import (NEW_LAYER, architecture, attempt, insert_after, move, new_row,
                                 read_design_file, remove, rows_from_arch)
 from cnnlab.design.arithmetic import analyze
-from cnnlab.errors import DesignError
+from cnnlab.errors import LabError
 from cnnlab.classroom.limits import Limits
 from cnnlab.design.presets import PRESETS, get_preset
 from tests.strategies import valid_architectures
@@ -32,7 +32,7 @@ def test_every_new_layer_is_a_valid_spec_layer(kind):
 
 
 def test_new_row_rejects_unknown_types_and_copies_defaults():
-    with pytest.raises(DesignError, match="Unknown layer type"):
+    with pytest.raises(LabError, match="Unknown layer type"):
         new_row("Conv3D", 1)
     a, b = new_row("Conv2D", 1), new_row("Conv2D", 2)
     a["kernel_size"][0] = 7
@@ -83,7 +83,7 @@ def test_read_design_file_accepts_exported_presets(key):
     (b'{"layers": [{"type": "Flatten"}, {"type": "Flatten"}]}', "Layer 2"),
 ])
 def test_read_design_file_explains_bad_files(data, words):
-    with pytest.raises(DesignError, match=words):
+    with pytest.raises(LabError, match=words):
         read_design_file(data, Limits(max_upload_bytes=100))
 
 

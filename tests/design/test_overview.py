@@ -6,7 +6,7 @@ import pytest
 
 from cnnlab.design import spec
 from cnnlab.design.arithmetic import analyze
-from cnnlab.errors import DesignError
+from cnnlab.errors import LabError
 from cnnlab.design.overview import glance, shape_text
 from cnnlab.design.presets import get_preset
 from cnnlab.design.spec import Architecture, Conv2D, Dense
@@ -26,7 +26,7 @@ def test_glance_has_the_flow_and_analyze_totals(key):
 
 def test_a_design_analyze_rejects_gives_its_message_not_an_exception():
     arch = Architecture((Conv2D(8, (3, 3)), Dense(10, "softmax")))
-    with pytest.raises(DesignError) as err:
+    with pytest.raises(LabError) as err:
         analyze(arch)
     view = glance(arch)
     assert view.error == str(err.value)

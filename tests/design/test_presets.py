@@ -11,7 +11,7 @@ import pytest
 
 from cnnlab.design.arithmetic import analyze
 from cnnlab.training.build import build_model
-from cnnlab.errors import DesignError
+from cnnlab.errors import LabError
 from cnnlab.design.presets import PRESETS, Preset, get_preset
 from cnnlab.design.spec import Architecture, ResidualBlock
 from cnnlab.classroom.caps import check
@@ -62,5 +62,5 @@ def test_recommended_is_cheap_enough_for_a_cpu() -> None:
 
 
 def test_unknown_preset_lists_the_names() -> None:
-    with pytest.raises(DesignError, match="no preset named 'cnn_z'.*cnn_a.*resnet_small"):
+    with pytest.raises(LabError, match="no preset named 'cnn_z'.*cnn_a.*resnet_small"):
         get_preset("cnn_z")

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 
 from cnnlab.design import spec
-from cnnlab.errors import DesignError
+from cnnlab.errors import LabError
 from cnnlab.design.spec import Architecture
 from tests.strategies import valid_architectures
 
@@ -69,7 +69,7 @@ def test_missing_input_shape_means_mnist() -> None:
     ({"type": "Flatten", "units": 3}, "takes no keys"),
 ])
 def test_bad_layers_name_the_layer_and_the_problem(layer: dict, words: str) -> None:
-    with pytest.raises(DesignError) as info:
+    with pytest.raises(LabError) as info:
         Architecture.from_dict(_design({"type": "Flatten"}, layer))
     assert info.value.layer == 2
     assert str(info.value).startswith("Layer 2")
@@ -86,18 +86,18 @@ def test_bad_layers_name_the_layer_and_the_problem(layer: dict, words: str) -> N
     ({"input_shape": [28, 28, 1.5], "layers": [{"type": "Flatten"}]}, "input_shape"),
 ])
 def test_bad_designs(data, words: str) -> None:
-    with pytest.raises(DesignError, match=words):
+    with pytest.raises(LabError, match=words):
         Architecture.from_dict(data)
 
 
 @pytest.mark.parametrize("text", ["{", '{"layers": [}', "", "not json", "[1, 2,]"])
 def test_malformed_json_is_a_friendly_error(text: str) -> None:
-    with pytest.raises(DesignError, match="not valid JSON"):
+    with pytest.raises(LabError, match="not valid JSON"):
         Architecture.from_json(text)
 
 
 def test_design_error_is_a_value_error() -> None:
-    assert issubclass(DesignError, ValueError)
+    assert issubclass(LabError, ValueError)
 
 
 def test_layer_names_and_labels() -> None:

@@ -9,7 +9,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import numpy as np
 import pytest
 
-from cnnlab.errors import DesignError
+from cnnlab.errors import LabError
 from cnnlab.training.mnist import load_mnist
 from cnnlab.drawing.predict import as_batch, predict_image, predict_probabilities, to_probabilities, top_k
 
@@ -52,7 +52,7 @@ def test_logit_outputs_go_through_softmax(digits):
 
 
 def test_a_model_without_ten_outputs_is_a_friendly_error(digits):
-    with pytest.raises(DesignError, match=r"Dense\(10"):
+    with pytest.raises(LabError, match=r"Dense\(10"):
         predict_probabilities(tiny_model(units=7), digits[0])
     with pytest.raises(ValueError):
         as_batch(np.zeros((2, 28, 28, 1)))

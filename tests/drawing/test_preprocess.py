@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from cnnlab.errors import DesignError
+from cnnlab.errors import LabError
 from cnnlab.training.mnist import load_mnist
 from cnnlab.drawing.preprocess import DigitSteps, is_empty, preprocess_digit, to_grayscale
 
@@ -113,7 +113,7 @@ def test_empty_canvas_and_specks_are_refused_with_the_message():
     speck[100, 100] = 255
     for image in (blank, speck, np.full((50, 60, 3), 200, np.uint8), np.zeros((28, 28))):
         assert is_empty(image)
-        with pytest.raises(DesignError) as err:
+        with pytest.raises(LabError) as err:
             preprocess_digit(image)
         assert str(err.value) == ("The canvas is empty: draw a digit (thick white strokes work "
                                   "best) and the model will read it.")
@@ -121,9 +121,9 @@ def test_empty_canvas_and_specks_are_refused_with_the_message():
 
 
 def test_wrong_shapes_are_refused_and_big_photos_are_shrunk_first():
-    with pytest.raises(DesignError, match="shape"):
+    with pytest.raises(LabError, match="shape"):
         preprocess_digit(np.zeros((28, 28, 2)))
-    with pytest.raises(DesignError):
+    with pytest.raises(LabError):
         preprocess_digit(np.zeros((5,)))
     big = np.asarray(Image.fromarray(_canvas_seven(30, 40, 210)).resize((2800, 2800)))
     gray, inverted = to_grayscale(big)

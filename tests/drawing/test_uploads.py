@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from cnnlab.errors import DesignError
+from cnnlab.errors import LabError
 from cnnlab.drawing.uploads import read_upload
 from cnnlab.classroom.limits import DEFAULT_LIMITS
 from cnnlab.training.mnist import load_mnist
@@ -63,23 +63,23 @@ def test_an_uploaded_digit_preprocesses_like_the_original():
 
 
 def test_text_file_is_named_and_the_fix_is_given():
-    with pytest.raises(DesignError) as err:
+    with pytest.raises(LabError) as err:
         read_upload(b"shopping list: milk, eggs\n", "notes.txt")
     assert str(err.value) == "notes.txt is not a PNG or JPEG image. Upload a photo or scan of one digit."
 
 
 def test_other_image_formats_and_empty_files_are_refused():
     gif = _encode(Image.fromarray(_digit()), "GIF")
-    with pytest.raises(DesignError, match="not a PNG or JPEG"):
+    with pytest.raises(LabError, match="not a PNG or JPEG"):
         read_upload(gif, "anim.gif")
-    with pytest.raises(DesignError, match="empty"):
+    with pytest.raises(LabError, match="empty"):
         read_upload(b"", "nothing.png")
 
 
 def test_truncated_png_is_reported_as_damaged():
     rng = np.random.default_rng(0)
     data = _encode(Image.fromarray(rng.integers(0, 255, (200, 200), dtype=np.uint8)), "PNG")
-    with pytest.raises(DesignError, match="damaged or incomplete") as err:
+    with pytest.raises(LabError, match="damaged or incomplete") as err:
         read_upload(data[: len(data) // 2], "/home/student/half.png")
     assert str(err.value).startswith("half.png ")
 
@@ -89,7 +89,7 @@ def test_too_many_bytes_are_refused_before_opening():
     rng = np.random.default_rng(0)
     data = _encode(Image.fromarray(rng.integers(0, 255, (100, 100), dtype=np.uint8)), "PNG")
     assert len(data) > 1000
-    with pytest.raises(DesignError, match="MB; uploads are limited"):
+    with pytest.raises(LabError, match="MB; uploads are limited"):
         read_upload(data, "big.png", limits)
     assert read_upload(data, "big.png").shape == (100, 100)
 
@@ -97,14 +97,14 @@ def test_too_many_bytes_are_refused_before_opening():
 def test_too_many_pixels_are_refused_from_the_header_without_decoding():
     data = _png_header_only(5000, 5000)  # 25 M pixels claimed in a ~100-byte file
     assert len(data) < 200
-    with pytest.raises(DesignError, match="5000 x 5000 pixels"):
+    with pytest.raises(LabError, match="5000 x 5000 pixels"):
         read_upload(data, "bomb.png")
     small_cap = DEFAULT_LIMITS.replace(max_upload_pixels=50 * 50)
-    with pytest.raises(DesignError, match="limited to 2,500 pixels"):
+    with pytest.raises(LabError, match="limited to 2,500 pixels"):
         read_upload(_encode(Image.fromarray(np.zeros((60, 60), np.uint8)), "PNG"), "a.png", small_cap)
 
 
 def test_decompression_bomb_header_beyond_pillows_own_guard():
     data = _png_header_only(30000, 30000)  # 900 M pixels: Pillow refuses it while opening
-    with pytest.raises(DesignError, match="too many pixels|pixels; uploads are limited"):
+    with pytest.raises(LabError, match="too many pixels|pixels; uploads are limited"):
         read_upload(data, "bomb.png", DEFAULT_LIMITS.replace(max_upload_pixels=10**10))

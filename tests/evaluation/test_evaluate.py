@@ -14,7 +14,7 @@ from cnnlab.evaluation import metrics
 
 from cnnlab.training import mnist
 from cnnlab.training.build import build_model
-from cnnlab.errors import DesignError
+from cnnlab.errors import LabError
 from cnnlab.design.spec import Architecture
 
 SMALL = {"layers": [
@@ -138,13 +138,13 @@ def test_cross_entropy_matches_keras_loss_functions():
 
 def test_wrong_output_width_and_input_shape_are_friendly():
     y = np.arange(10)
-    with pytest.raises(DesignError, match="10 units"):
+    with pytest.raises(LabError, match="10 units"):
         evaluation.from_outputs(np.full((10, 5), 0.2), y)
-    with pytest.raises(DesignError, match="NaN"):
+    with pytest.raises(LabError, match="NaN"):
         evaluation.from_outputs(np.full((10, 10), np.nan), y)
     model = build_model(Architecture.from_dict({"input_shape": [14, 14, 1], "layers": [
         {"type": "Flatten"}, {"type": "Dense", "units": 10, "activation": "softmax"}]}), seed=0)
-    with pytest.raises(DesignError, match="input_shape"):
+    with pytest.raises(LabError, match="input_shape"):
         evaluation.evaluate_model(model, np.zeros((3, 28, 28, 1)), np.zeros(3, int))
 
 
@@ -260,12 +260,12 @@ def test_a_keras_file_path_works_without_a_cache(fresh_run):
 
 
 def test_missing_or_corrupt_models_are_friendly(fresh_run, tmp_path):
-    with pytest.raises(DesignError, match="no run"):
+    with pytest.raises(LabError, match="no run"):
         evaluation.evaluate_run(tmp_path / "nope")
     empty = tmp_path / "empty"
     empty.mkdir()
-    with pytest.raises(DesignError, match="no model.keras"):
+    with pytest.raises(LabError, match="no model.keras"):
         evaluation.evaluate_run(empty)
     (fresh_run / "model.keras").write_bytes(b"PK\x03\x04 truncated")
-    with pytest.raises(DesignError, match="model.keras"):
+    with pytest.raises(LabError, match="model.keras"):
         evaluation.evaluate_run(fresh_run, _small_data())

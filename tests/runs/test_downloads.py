@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from cnnlab.errors import DesignError
+from cnnlab.errors import LabError
 from cnnlab.runs.downloads import DOWNLOADS, download_name, mime_type, run_file_bytes
 
 
@@ -25,29 +25,29 @@ def test_reads_the_two_allowed_files(run, tmp_path):
 
 @pytest.mark.parametrize("name", ["config.json", "../design.json", "/etc/passwd", "meta.json", ""])
 def test_other_names_are_refused(run, name):
-    with pytest.raises(DesignError, match="Only model.keras and design.json"):
+    with pytest.raises(LabError, match="Only model.keras and design.json"):
         run_file_bytes(run, name)
 
 
 def test_a_run_outside_the_workspace_is_refused(run, tmp_path):
     other = tmp_path / "someone_else"
     other.mkdir()
-    with pytest.raises(DesignError, match="not in your workspace"):
+    with pytest.raises(LabError, match="not in your workspace"):
         run_file_bytes(run, "model.keras", root=other)
-    with pytest.raises(DesignError, match="not in your workspace"):
+    with pytest.raises(LabError, match="not in your workspace"):
         run_file_bytes(run / ".." / ".." / "owner" / run.name / "..", "model.keras",
                        root=tmp_path / "owner")
 
 
 def test_missing_and_linked_files_are_refused(run, tmp_path):
     (run / "model.keras").unlink()
-    with pytest.raises(DesignError, match="no model.keras"):
+    with pytest.raises(LabError, match="no model.keras"):
         run_file_bytes(run, "model.keras")
     secret = tmp_path / "secret.json"
     secret.write_text("secret")
     (run / "design.json").unlink()
     os.symlink(secret, run / "design.json")
-    with pytest.raises(DesignError, match="no design.json"):
+    with pytest.raises(LabError, match="no design.json"):
         run_file_bytes(run, "design.json")
 
 
@@ -57,5 +57,5 @@ def test_download_names_and_types():
     assert "/" not in download_name("../x/y", "design.json")
     assert mime_type("design.json") == "application/json"
     assert set(DOWNLOADS) == {"model.keras", "design.json"}
-    with pytest.raises(DesignError):
+    with pytest.raises(LabError):
         download_name("x", "meta.json")

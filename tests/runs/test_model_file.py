@@ -1,4 +1,4 @@
-"""Model files: a round trip keeps predictions; anything else is a DesignError, never a traceback."""
+"""Model files: a round trip keeps predictions; anything else is a LabError, never a traceback."""
 
 import io
 import os
@@ -12,7 +12,7 @@ import pytest
 
 from cnnlab.runs import model_file as modelfile
 from cnnlab.training.build import build_model
-from cnnlab.errors import DesignError
+from cnnlab.errors import LabError
 from cnnlab.design.spec import Architecture
 
 ARCH = Architecture.from_dict({"layers": [
@@ -69,7 +69,7 @@ def _zip(**files):
 def test_foreign_files_are_refused_kindly(tmp_path, content, reason):
     path = tmp_path / "upload.keras"
     path.write_bytes(content)
-    with pytest.raises(DesignError) as err:
+    with pytest.raises(LabError) as err:
         modelfile.load_model(path)
     assert MESSAGE in str(err.value) and reason in str(err.value)
     assert "Re-download it or train again." in str(err.value)
@@ -79,21 +79,21 @@ def test_truncated_and_missing_files_are_refused(saved, tmp_path):
     _, path = saved
     cut = tmp_path / "cut.keras"
     cut.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
-    with pytest.raises(DesignError, match=MESSAGE):
+    with pytest.raises(LabError, match=MESSAGE):
         modelfile.load_model(cut)
-    with pytest.raises(DesignError, match="does not exist"):
+    with pytest.raises(LabError, match="does not exist"):
         modelfile.load_model(tmp_path / "nothing.keras")
 
 
 def test_size_cap_and_bytes_upload(saved):
     _, path = saved
     data = path.read_bytes()
-    with pytest.raises(DesignError, match="max_upload_bytes"):
+    with pytest.raises(LabError, match="max_upload_bytes"):
         modelfile.load_model(path, max_bytes=100)
-    with pytest.raises(DesignError, match="max_upload_bytes"):
+    with pytest.raises(LabError, match="max_upload_bytes"):
         modelfile.load_model_bytes(data, max_bytes=100)
     assert modelfile.load_model_bytes(data, "mine.keras").count_params() == build_model(ARCH).count_params()
-    with pytest.raises(DesignError, match="^mine.keras " + MESSAGE):
+    with pytest.raises(LabError, match="^mine.keras " + MESSAGE):
         modelfile.load_model_bytes(b"junk", "mine.keras")
 
 
@@ -109,12 +109,12 @@ def test_safe_mode_refuses_code_in_the_file(tmp_path):
     outputs = keras.layers.Lambda(lambda t: t * 2)(keras.layers.Flatten()(inputs))
     path = tmp_path / "lambda.keras"
     keras.Model(inputs, outputs).save(path)
-    with pytest.raises(DesignError, match=MESSAGE):
+    with pytest.raises(LabError, match=MESSAGE):
         modelfile.load_model(path)
 
 
 def test_non_mnist_models_are_refused():
     inputs = keras.Input((32, 32, 3))
     model = keras.Model(inputs, keras.layers.Dense(10)(keras.layers.Flatten()(inputs)))
-    with pytest.raises(DesignError, match="28x28x1"):
+    with pytest.raises(LabError, match="28x28x1"):
         modelfile.check_mnist_model(model)

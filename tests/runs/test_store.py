@@ -14,7 +14,7 @@ import pytest
 from cnnlab.paths import REPO_DIR
 from cnnlab.runs import store as runs
 from cnnlab.training.build import build_model
-from cnnlab.errors import DesignError
+from cnnlab.errors import LabError
 from cnnlab.training.config import TrainConfig
 from cnnlab.training.progress import Progress
 from cnnlab.design.spec import Architecture
@@ -49,7 +49,7 @@ def test_sanitize_name(raw, clean):
 
 @pytest.mark.parametrize("bad", ["", "../x", "a/b", ".hidden", "..", "a b", "x" * 65, None, 5])
 def test_owner_ids_must_already_be_safe(bad):
-    with pytest.raises(DesignError, match="workspace id"):
+    with pytest.raises(LabError, match="workspace id"):
         runs.check_owner(bad)
 
 
@@ -108,7 +108,7 @@ def test_a_begun_run_without_meta_is_interrupted_or_running(tmp_path):
     [info] = runs.list_runs(tmp_path, "alice")
     assert (info.name, info.status, info.test_accuracy) == ("live", "interrupted", None)
     assert runs.list_runs(tmp_path, "alice", running=[path])[0].status == "running"
-    with pytest.raises(DesignError, match="incomplete"):
+    with pytest.raises(LabError, match="incomplete"):
         runs.load_run(path)
     runs.write_run(path, ARCH, CONFIG, fake_result())  # the worker finishes it
     [info] = runs.list_runs(tmp_path, "alice")
@@ -131,7 +131,7 @@ def test_a_failed_save_leaves_nothing_that_looks_like_a_run(tmp_path, monkeypatc
 def test_damaged_files_give_friendly_errors(tmp_path):
     path = runs.save_run(tmp_path, "alice", ARCH, CONFIG, fake_result())
     (path / "design.json").write_text("{not json")
-    with pytest.raises(DesignError, match="cannot be read: design.json"):
+    with pytest.raises(LabError, match="cannot be read: design.json"):
         runs.load_run(path)
     (path / "meta.json").write_text("")
     assert runs.list_runs(tmp_path, "alice")[0].status == "interrupted"

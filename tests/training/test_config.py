@@ -5,7 +5,7 @@ import json
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from cnnlab.errors import DesignError
+from cnnlab.errors import LabError
 from cnnlab.training.config import OPTIMIZERS, TrainConfig
 from cnnlab.classroom.limits import DEFAULT_LIMITS, Limits
 
@@ -46,15 +46,15 @@ def test_whole_numbers_from_json_are_accepted_for_float_settings():
     ({"seed": -1}, "seed"),
 ])
 def test_bad_values_are_friendly_errors(changes, words):
-    with pytest.raises(DesignError) as err:
+    with pytest.raises(LabError) as err:
         TrainConfig.from_dict(changes)
     assert words in str(err.value)
 
 
 def test_unknown_keys_and_non_objects_are_refused():
-    with pytest.raises(DesignError, match="Unknown training setting.*epoch\\b"):
+    with pytest.raises(LabError, match="Unknown training setting.*epoch\\b"):
         TrainConfig.from_dict({"epoch": 3})
-    with pytest.raises(DesignError, match="JSON object"):
+    with pytest.raises(LabError, match="JSON object"):
         TrainConfig.from_dict([3])
 
 
@@ -67,6 +67,6 @@ def test_caps_are_refused_naming_the_cap(changes, cap):
     config = TrainConfig(batch_size=32, epochs=2, subset=500).replace(**changes)
     if not changes:
         config = config.replace(subset=None)
-    with pytest.raises(DesignError, match=cap):
+    with pytest.raises(LabError, match=cap):
         config.check(limits)
     assert TrainConfig(epochs=5, batch_size=64, subset=1000).check(limits)

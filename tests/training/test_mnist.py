@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from cnnlab.training import mnist
-from cnnlab.errors import DesignError
+from cnnlab.errors import LabError
 
 
 def test_shapes_dtypes_and_range():
@@ -37,24 +37,24 @@ def test_damaged_file_fails_the_checksum(tmp_path):
     raw = bytearray(gzip.decompress(labels.read_bytes()))
     raw[-1] = (raw[-1] + 1) % 10
     labels.write_bytes(gzip.compress(bytes(raw)))
-    with pytest.raises(DesignError, match="checksum"):
+    with pytest.raises(LabError, match="checksum"):
         mnist.load_from_dir(tmp_path)
 
 
 def test_missing_files_are_named_and_never_downloaded(tmp_path):
     shutil.copy(mnist.MNIST_DIR / mnist.FILES["x_train"], tmp_path)
-    with pytest.raises(DesignError, match=mnist.FILES["y_test"]) as err:
+    with pytest.raises(LabError, match=mnist.FILES["y_test"]) as err:
         mnist.load_mnist(str(tmp_path))
     assert "git checkout data/mnist" in str(err.value)
     assert mnist.FILES["x_train"] not in str(err.value)  # present: not named
 
 
 def test_read_idx_rejects_garbage_and_truncation():
-    with pytest.raises(DesignError, match="magic"):
+    with pytest.raises(LabError, match="magic"):
         mnist.read_idx(b"not an idx file")
     header = b"\x00\x00\x08\x01" + (5).to_bytes(4, "big")
     assert mnist.read_idx(header + bytes([1, 2, 3, 4, 5])).tolist() == [1, 2, 3, 4, 5]
-    with pytest.raises(DesignError, match="truncated"):
+    with pytest.raises(LabError, match="truncated"):
         mnist.read_idx(header + bytes([1, 2]))
 
 

@@ -15,7 +15,7 @@ import psutil
 import pytest
 
 from cnnlab.runs import store as runs
-from cnnlab.errors import DesignError
+from cnnlab.errors import LabError
 from cnnlab.training.config import TrainConfig
 from cnnlab.training.queue import JobManager
 from cnnlab.classroom.limits import Limits
@@ -67,13 +67,13 @@ def test_fifo_queue_positions_caps_and_owner_isolation(manager_factory, tmp_path
     d = jm.submit("cat", ARCH, QUICK, "d")
     assert [jm.status(j).queue_position for j in (a, b, c, d)] == [None, 1, 2, 3]
     # caps, each naming itself
-    with pytest.raises(DesignError, match="max_jobs_per_student = 2"):
+    with pytest.raises(LabError, match="max_jobs_per_student = 2"):
         jm.submit("cat", ARCH, QUICK)
-    with pytest.raises(DesignError, match="max_queue = 3"):
+    with pytest.raises(LabError, match="max_queue = 3"):
         jm.submit("dan", ARCH, QUICK)
-    with pytest.raises(DesignError, match="max_epochs"):
+    with pytest.raises(LabError, match="max_epochs"):
         jm.submit("eve", ARCH, QUICK.replace(epochs=6))
-    with pytest.raises(DesignError, match="workspace id"):
+    with pytest.raises(LabError, match="workspace id"):
         jm.submit("../eve", ARCH, QUICK)
     # isolation: a student sees and cancels only their own jobs
     assert [j.name for j in jm.jobs("cat")] == ["c", "d"]
@@ -91,7 +91,7 @@ def test_fifo_queue_positions_caps_and_owner_isolation(manager_factory, tmp_path
         [info] = runs.list_runs(tmp_path, owner)
         assert info.status == "complete" and info.path == status.run_dir
     assert jm.cancel(a, "ann") is False  # already over
-    with pytest.raises(DesignError, match="no such training job"):
+    with pytest.raises(LabError, match="no such training job"):
         jm.status("nope")
 
 
@@ -140,7 +140,7 @@ def test_a_killed_worker_fails_kindly_and_its_run_lists_as_interrupted(manager_f
     assert status.state == "failed" and "stopped unexpectedly" in status.error
     [info] = runs.list_runs(tmp_path, "ann")
     assert info.status == "interrupted" and info.path == status.run_dir
-    with pytest.raises(DesignError, match="incomplete"):
+    with pytest.raises(LabError, match="incomplete"):
         runs.load_run(status.run_dir)
     # the queue moves on, and shutdown ends what is left
     wait_for(lambda: jm.status(queued).state == "running", what="the next job")

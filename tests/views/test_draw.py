@@ -25,7 +25,7 @@ from cnnlab.drawing import look_inside as insight
 from cnnlab.training import mnist
 
 from cnnlab.runs import store as runs
-from cnnlab.errors import DesignError
+from cnnlab.errors import LabError
 from cnnlab.classroom.lab_codes import new_lab_code
 from cnnlab.drawing.uploads import read_upload
 from cnnlab.runs.model_file import load_model
@@ -160,7 +160,7 @@ def test_an_empty_picture_shows_the_prompt_instead_of_a_prediction(at, runs_dir)
 def test_a_file_that_is_not_an_image_shows_the_friendly_error(at, runs_dir):
     at.session_state["selected_run"] = str(run_named(runs_dir, "tiny conv"))
     upload(at, "notes.png", b"this is a text file, not a picture")
-    with pytest.raises(DesignError) as err:
+    with pytest.raises(LabError) as err:
         read_upload(b"this is a text file, not a picture", "notes.png")
     assert not at.exception
     assert [e.value for e in at.error] == [str(err.value)]
@@ -174,7 +174,7 @@ def test_a_corrupt_model_file_shows_the_friendly_message_and_still_prepares_the_
     shutil.copytree(run, broken)
     (broken / "model.keras").write_bytes(b"PK\x03\x04 truncated")
     monkeypatch.setenv("CNNLAB_RUNS_DIR", str(tmp_path / "runs"))
-    with pytest.raises(DesignError) as err:
+    with pytest.raises(LabError) as err:
         load_model(broken / "model.keras")
     at.session_state["selected_run"] = str(broken)
     upload(at, "digit.png", mnist_png(4))

@@ -205,7 +205,7 @@ def test_a_corrupt_model_shows_the_friendly_message_and_no_traceback(
     (broken / evalcache.CACHE_FILE).unlink(missing_ok=True)
     (broken / "model.keras").write_bytes(b"PK\x03\x04 truncated")
     monkeypatch.setenv("CNNLAB_RUNS_DIR", str(tmp_path / "runs"))
-    with pytest.raises(evaluation.DesignError) as err:
+    with pytest.raises(evaluation.LabError) as err:
         evaluation.evaluate_run(broken, use_cache=False)
     open_run(at, broken)
     assert not at.exception

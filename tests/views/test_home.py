@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from cnnlab.design import spec
 from cnnlab.design.arithmetic import analyze
-from cnnlab.errors import DesignError
+from cnnlab.errors import LabError
 from cnnlab.design.presets import get_preset
 from cnnlab.design.spec import Architecture, Conv2D, Dense
 
@@ -55,7 +55,7 @@ def test_the_default_design_is_the_recommended_preset(at):
 
 def test_a_design_that_cannot_be_analysed_shows_the_friendly_message(at):
     arch = Architecture((Conv2D(8, (3, 3)), Dense(10, "softmax")))
-    with pytest.raises(DesignError) as err:
+    with pytest.raises(LabError) as err:
         analyze(arch)
     at.session_state["design"] = arch
     at.run()

@@ -15,7 +15,7 @@ from cnnlab.runs import store as runs
 
 from cnnlab.training import page_text as train_view
 from cnnlab.design.arithmetic import analyze
-from cnnlab.errors import DesignError
+from cnnlab.errors import LabError
 from cnnlab.design.overview import glance
 from cnnlab.training.queue import JobStatus
 from cnnlab.classroom.limits import Limits
@@ -108,7 +108,7 @@ def test_a_design_over_the_cap_is_refused_with_the_friendly_message(monkeypatch)
     monkeypatch.setenv("CNNLAB_MAX_PARAMS", "1000")
     st.cache_resource.clear()
     arch = get_preset("recommended").arch
-    with pytest.raises(DesignError) as refusal:
+    with pytest.raises(LabError) as refusal:
         check(arch, load_settings().limits)
     at = open_train(arch)
     at.button(key=START).click().run()

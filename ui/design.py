@@ -10,6 +10,7 @@ before the next run draws anything.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import streamlit as st
@@ -17,6 +18,8 @@ import streamlit as st
 from cnnlab.design import editing as design_edit
 
 from cnnlab.design import spec
+from cnnlab.design.layers import ACTIVATIONS, BY_TYPE, PADDINGS, Field, LayerType
+from cnnlab.design.layers.base import PAIR_KINDS
 from cnnlab.design.arithmetic import LayerStats
 from cnnlab.design.table import shape_text
 from cnnlab.errors import LabError
@@ -29,22 +32,11 @@ NEXT_UID_KEY = "design_next_uid"
 PUBLISHED_KEY = "design_published"  # the last design this page passed to session.set_design
 IMPORT_ERROR_KEY = "design_import_error"
 IMPORT_NOTE_KEY = "design_import_note"
-POOLS = ("MaxPooling2D", "AveragePooling2D")
-MAX_STRIDE = 8
+MAX_STRIDE = 8  # also the largest dilation offered
 WIDGET_WIDTH = 110  # pixels: room for "activation" and a three-digit number
-HELP = {
-    "filters": "How many kernels this layer learns: the number of output channels.",
-    "kernel": "Height x width of each kernel (the window it looks at).",
-    "pool": "Height x width of each pooling window.",
-    "stride": "How many pixels the window moves each step; 2 halves the map.",
-    "padding": "valid: no border, the map shrinks by kernel - 1. same: a zero border keeps the "
-               "size (only the stride shrinks it).",
-    "activation": "The function applied to every output; relu for hidden layers, softmax for "
-                  "the last one.",
-    "units": "Number of neurons: the length of the output vector.",
-    "rate": "Fraction of values zeroed at random in each training step (not when predicting).",
+HELP = {  # the widgets a page adds beside the layer's own fields (whose help is in its Field)
     "square": "Keep kernel and stride the same in height and width.",
-    "stride_auto": "Windows side by side without overlap, as Keras does by default.",
+    "auto": "Windows side by side without overlap, as Keras does by default.",
 }
 
 
@@ -141,8 +133,14 @@ def on_paste(text_key: str, limits: Limits) -> None:
 
 # ---- widgets -> rows ----
 
+def _optional(cls: type[LayerType], field: Field) -> bool:
+    """True when the field may be unset (None), e.g. pooling strides that follow the pool size."""
+    return next(f.default for f in dataclasses.fields(cls) if f.name == field.name) is None
+
+
 def _square(row: design_edit.Row) -> bool:
-    pairs = [row[f] for f in ("kernel_size", "pool_size", "strides") if row.get(f) is not None]
+    pairs = [row[f.name] for f in BY_TYPE[row["type"]].fields
+             if f.kind in PAIR_KINDS and row.get(f.name) is not None]
     return all(p[0] == p[1] for p in pairs)
 
 
@@ -150,26 +148,23 @@ def sync() -> list[design_edit.Row]:
     """Copy the values of the widgets drawn last run into the rows; return the rows."""
     state = st.session_state
     for row in rows():
-        uid = row[design_edit.UID]
+        uid, cls = row[design_edit.UID], BY_TYPE[row["type"]]
 
         def get(field: str, default: Any) -> Any:
             return state.get(key(uid, field), default)
 
-        for name in ("filters", "units", "rate", "padding", "activation"):
-            if name in row:
-                row[name] = get(name, row[name])
         square = get("square", _square(row))
-        for field, prefix in (("kernel_size", "kernel"), ("pool_size", "pool")):
-            if field in row:
-                h = get(f"{prefix}_h", row[field][0])
-                row[field] = [h, h if square else get(f"{prefix}_w", row[field][1])]
-        if "strides" in row:
-            if row["type"] in POOLS and get("stride_auto", row["strides"] is None):
-                row["strides"] = None
+        window = next((row[f.name] for f in cls.fields if f.kind == "window"), None)
+        for f in cls.fields:
+            if f.kind not in PAIR_KINDS:
+                row[f.name] = get(f.name, row[f.name])
                 continue
-            base = row["strides"] or row["pool_size"]
-            h = get("stride_h", base[0])
-            row["strides"] = [h, h if square else get("stride_w", base[1])]
+            if _optional(cls, f) and get(f"{f.label}_auto", row[f.name] is None):
+                row[f.name] = None
+                continue
+            base = row[f.name] or window
+            h = get(f"{f.label}_h", base[0])
+            row[f.name] = [h, h if square else get(f"{f.label}_w", base[1])]
     return rows()
 
 
@@ -181,72 +176,87 @@ def _seed(widget_key: str, value: Any) -> None:
 
 
 def _number(label: str, uid: int, field: str, value: int, low: int, high: int,
-            help_key: str) -> None:
+            help_text: str) -> None:
     _seed(key(uid, field), value)
     st.number_input(label, min_value=low, max_value=max(high, value), step=1,
-                    key=key(uid, field), help=HELP[help_key], width=WIDGET_WIDTH)
+                    key=key(uid, field), help=help_text, width=WIDGET_WIDTH)
 
 
-def _pair(label: str, uid: int, prefix: str, pair: list[int], high: int, square: bool) -> None:
+def _pair(field: Field, uid: int, pair: list[int], low: int, high: int, square: bool) -> None:
     """One input when square ('kernel'), else two ('kernel h', 'kernel w')."""
     if square:
-        _number(label, uid, f"{prefix}_h", pair[0], 1, high, prefix)
+        _number(field.label, uid, f"{field.label}_h", pair[0], low, high, field.help)
         return
-    _number(f"{label} h", uid, f"{prefix}_h", pair[0], 1, high, prefix)
-    _number(f"{label} w", uid, f"{prefix}_w", pair[1], 1, high, prefix)
+    _number(f"{field.label} h", uid, f"{field.label}_h", pair[0], low, high, field.help)
+    _number(f"{field.label} w", uid, f"{field.label}_w", pair[1], low, high, field.help)
 
 
-def _select(label: str, uid: int, field: str, value: str, options: tuple[str, ...]) -> None:
+def _select(field: Field, uid: int, value: str, options: tuple[str, ...]) -> None:
+    _seed(key(uid, field.name), value)
+    st.selectbox(field.label, options, key=key(uid, field.name), help=field.help,
+                 width=WIDGET_WIDTH)
+
+
+def _toggle(label: str, uid: int, field: str, value: bool, help_text: str) -> None:
     _seed(key(uid, field), value)
-    st.selectbox(label, options, key=key(uid, field), help=HELP[field], width=WIDGET_WIDTH)
+    st.toggle(label, key=key(uid, field), help=help_text)
 
 
-def _toggle(label: str, uid: int, field: str, value: bool) -> None:
-    _seed(key(uid, field), value)
-    st.toggle(label, key=key(uid, field), help=HELP[field])
+def _decimal(field: Field, uid: int, value: float | None, low: float, high: float | None,
+             step: float) -> None:
+    """A number with decimals; `value` None leaves the box empty (no limit)."""
+    _seed(key(uid, field.name), value)
+    st.number_input(field.label, min_value=low, max_value=high, step=step, format="%.2f",
+                    key=key(uid, field.name), help=field.help, width=WIDGET_WIDTH,
+                    placeholder="none")
+
+
+def _field(cls: type[LayerType], field: Field, row: design_edit.Row, limits: Limits,
+           square: bool) -> None:
+    """The widget(s) of one field, chosen by its kind."""
+    uid, value = row[design_edit.UID], row[field.name]
+    cap = getattr(limits, field.cap) if field.cap else MAX_STRIDE
+    if field.kind == "count":
+        _number(field.label, uid, field.name, value, 1, cap, field.help)
+    elif field.kind in PAIR_KINDS:
+        if _optional(cls, field):
+            window = next(f for f in cls.fields if f.kind == "window")
+            auto = st.session_state.get(key(uid, f"{field.label}_auto"), value is None)
+            _toggle(f"{field.label} = {window.label}", uid, f"{field.label}_auto", auto,
+                    HELP["auto"])
+            if auto:
+                return
+            value = value or row[window.name]
+        _pair(field, uid, value, 0 if field.kind == "border" else 1, cap, square)
+    elif field.kind in ("padding", "activation"):
+        _select(field, uid, value, PADDINGS if field.kind == "padding" else ACTIVATIONS)
+    elif field.kind == "rate":
+        _decimal(field, uid, float(value), 0.0, max(0.95, value), 0.05)
+    elif field.kind == "limit":
+        _decimal(field, uid, value, 0.0, None, 1.0)
+    else:  # flag
+        _toggle(field.label, uid, field.name, value, field.help)
 
 
 def _fields(row: design_edit.Row, limits: Limits) -> None:
     """The widgets of every setting of this layer's type, side by side (wrapping if narrow)."""
-    uid, kind = row[design_edit.UID], row["type"]
-    if kind not in ("Conv2D", "ResidualBlock", "Dense", "Dropout", *POOLS):
-        st.caption(f"No settings: {design_edit.WHAT_IT_DOES[kind]}.")
+    uid, cls = row[design_edit.UID], BY_TYPE[row["type"]]
+    if not cls.fields:
+        st.caption(f"No settings: {cls.explanation}.")
         return
     square = st.session_state.get(key(uid, "square"), _square(row))
     with st.container(horizontal=True, vertical_alignment="bottom", gap="small"):
-        if kind in ("Conv2D", "ResidualBlock"):
-            _number("filters", uid, "filters", row["filters"], 1, limits.max_filters, "filters")
-            _pair("kernel", uid, "kernel", row["kernel_size"], limits.max_kernel, square)
-            _pair("stride", uid, "stride", row["strides"], MAX_STRIDE, square)
-            if kind == "Conv2D":
-                _select("padding", uid, "padding", row["padding"], spec.PADDINGS)
-                _select("activation", uid, "activation", row["activation"], spec.ACTIVATIONS)
-            _toggle("square", uid, "square", square)
-        elif kind in POOLS:
-            auto = st.session_state.get(key(uid, "stride_auto"), row["strides"] is None)
-            _pair("pool", uid, "pool", row["pool_size"], limits.max_kernel, square)
-            _toggle("stride = pool", uid, "stride_auto", auto)
-            if not auto:
-                _pair("stride", uid, "stride", row["strides"] or row["pool_size"], MAX_STRIDE,
-                      square)
-            _select("padding", uid, "padding", row["padding"], spec.PADDINGS)
-            _toggle("square", uid, "square", square)
-        elif kind == "Dense":
-            _number("units", uid, "units", row["units"], 1, limits.max_units, "units")
-            _select("activation", uid, "activation", row["activation"], spec.ACTIVATIONS)
-        else:  # Dropout
-            _seed(key(uid, "rate"), float(row["rate"]))
-            st.number_input("rate", min_value=0.0, max_value=max(0.95, row["rate"]), step=0.05,
-                            format="%.2f", key=key(uid, "rate"), help=HELP["rate"],
-                            width=WIDGET_WIDTH)
-    if kind == "ResidualBlock":
-        st.caption("Both convolutions use same padding; a 1x1 projection shortcut is added "
-                   "when the stride or the channel count changes.")
+        for field in cls.fields:
+            _field(cls, field, row, limits, square)
+        if any(f.kind in PAIR_KINDS for f in cls.fields):
+            _toggle("square", uid, "square", square, HELP["square"])
+    if cls.editor_note:
+        st.caption(cls.editor_note)
 
 
 def _type_picker(type_key: str, label: str, width: int | str = "stretch") -> str:
     """A layer-type selectbox; returns the chosen type."""
-    return st.selectbox(label, list(design_edit.NEW_LAYER), key=type_key, width=width)
+    return st.selectbox(label, list(BY_TYPE), key=type_key, width=width)
 
 
 def layer_editor(index: int, row: design_edit.Row, count: int, limits: Limits,
@@ -255,7 +265,7 @@ def layer_editor(index: int, row: design_edit.Row, count: int, limits: Limits,
     uid, position = row[design_edit.UID], index + 1
     with st.container(border=True):
         about, settings, actions = st.columns([1.9, 7, 1.4], vertical_alignment="center")
-        name = spec.layer_name(position, spec.LAYER_TYPES[row["type"]])  # reads .type only
+        name = spec.layer_name(position, BY_TYPE[row["type"]])  # reads .keras_name only
         out = (f"  \n→ **{shape_text(stats.output_shape)}** · {stats.params:,} params"
                if stats is not None else "")
         about.markdown(f"**{position}. {row['type']}** `{name}`{out}")
@@ -272,7 +282,7 @@ def layer_editor(index: int, row: design_edit.Row, count: int, limits: Limits,
             with st.popover(":material/add:", help="Insert a layer after this one",
                             type="tertiary"):
                 kind = _type_picker(key(uid, "insert_type"), f"Insert after layer {position}")
-                st.caption(f"{kind}: {design_edit.WHAT_IT_DOES[kind]}.")
+                st.caption(f"{kind}: {BY_TYPE[kind].explanation}.")
                 st.button("Insert", key=key(uid, "insert"), type="primary",
                           disabled=count >= limits.max_layers, on_click=_on_insert,
                           args=(uid, key(uid, "insert_type")))
@@ -287,4 +297,4 @@ def add_layer_bar(count: int, limits: Limits) -> None:
         st.button("Add layer", key="design_add", on_click=_on_insert,
                   args=(None, "design_add_type"), disabled=count >= limits.max_layers,
                   help=f"This server allows up to {limits.max_layers} layers.")
-        st.caption(f"{kind}: {design_edit.WHAT_IT_DOES[kind]}.")
+        st.caption(f"{kind}: {BY_TYPE[kind].explanation}.")

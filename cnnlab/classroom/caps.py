@@ -18,8 +18,10 @@ def check(arch: spec.Architecture, limits: Limits = DEFAULT_LIMITS) -> Summary:
         raise LabError(f"This design has {len(arch.layers)} layers, above this server's cap of "
                           f"{limits.max_layers} layers; remove some layers.")
     for position, layer in enumerate(arch.layers, start=1):
-        _check_layer(position, layer, limits)
+        layer.check_caps(position, limits)  # each type caps its own fields (cnnlab.design.layers)
     summary = analyze(arch)
+    for layer, row in zip(arch.layers, summary.layers):
+        layer.check_output_caps(row, limits)  # caps that need the input's shape
     if summary.total_params > limits.max_params:
         biggest = max(summary.layers, key=lambda row: row.params)
         raise LabError(
@@ -28,22 +30,3 @@ def check(arch: spec.Architecture, limits: Limits = DEFAULT_LIMITS) -> Summary:
             f"({biggest.label}, {biggest.params:,}). Use fewer filters or units, or pool "
             "before Flatten.", layer=biggest.position)
     return summary
-
-
-def _check_layer(position: int, layer: spec.Layer, limits: Limits) -> None:
-    """Caps on one layer's size: filters, units, kernel and pool sides."""
-    where = f"Layer {position} ({layer.type})"
-    filters = getattr(layer, "filters", None)
-    if filters is not None and filters > limits.max_filters:
-        raise LabError(f"{where}: {filters:,} filters is above this server's cap of "
-                          f"{limits.max_filters:,} filters per layer; use fewer filters.", position)
-    units = getattr(layer, "units", None)
-    if units is not None and units > limits.max_units:
-        raise LabError(f"{where}: {units:,} units is above this server's cap of "
-                          f"{limits.max_units:,} units per layer; use fewer units.", position)
-    for key in ("kernel_size", "pool_size"):
-        size = getattr(layer, key, None)
-        if size is not None and max(size) > limits.max_kernel:
-            raise LabError(f"{where}: a {size[0]}x{size[1]} {key.replace('_', ' ')} is above "
-                              f"this server's cap of {limits.max_kernel} pixels per side; use a "
-                              "smaller one.", position)

@@ -3,7 +3,9 @@
 Two styles: "sequential" (`keras.Sequential([...])`, a list of layers) and "functional"
 (`x = layer(x)`, one call per line). A skip connection cannot be written as a list, so a
 design with a ResidualBlock is always written in the functional style, with a comment saying
-why; `effective_style` tells a page which style it will get. Keras is never imported here.
+why; `effective_style` tells a page which style it will get. Each layer type writes its own
+line and comment (cnnlab.design.layers): Keras' defaults are left out and square pairs are
+written as one int, so only the student's choices show. Keras is never imported here.
 """
 
 from __future__ import annotations
@@ -11,7 +13,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from cnnlab.design import spec
-from cnnlab.codegen.layer_lines import RESIDUAL_HELPER, layer_call, layer_comment, residual_call
 from cnnlab.codegen.script_parts import script_lines
 
 if TYPE_CHECKING:
@@ -30,7 +31,8 @@ def effective_style(arch: spec.Architecture, style: str) -> str:
 
 
 def has_residual(arch: spec.Architecture) -> bool:
-    return any(isinstance(layer, spec.ResidualBlock) for layer in arch.layers)
+    """True when a layer is a skip connection, which keras.Sequential cannot hold."""
+    return not all(layer.sequential for layer in arch.layers)
 
 
 def generate_model_code(arch: spec.Architecture, style: str = "sequential") -> str:
@@ -57,11 +59,10 @@ def model_code(arch: spec.Architecture, style: str = "sequential") -> str:
     rows = _summary(arch).layers
     entries = [("keras.Input(shape=" + repr(tuple(arch.input_shape)) + ")",
                 f"{_input_words(arch.input_shape)} (the batch axis is left out)")]
-    entries += [(layer_call(layer) if not isinstance(layer, spec.ResidualBlock) else "",
-                 layer_comment(layer, row)) for layer, row in zip(arch.layers, rows)]
-    out = ""
-    if has_residual(arch):
-        out += RESIDUAL_HELPER + "\n\n"
+    entries += [(layer.code() if layer.sequential else "", layer.comment(row))
+                for layer, row in zip(arch.layers, rows)]
+    helpers = dict.fromkeys(layer.code_helper for layer in arch.layers if layer.code_helper)
+    out = "".join(helper + "\n\n" for helper in helpers)
     if asked != style:
         out += _SKIP_NOTE
     if style == "sequential":
@@ -77,13 +78,10 @@ def _sequential(entries: list[tuple[str, str]]) -> str:
 def _functional(arch: spec.Architecture, entries: list[tuple[str, str]]) -> str:
     lines = [f"inputs = {entries[0][0]}"]
     last = len(arch.layers)
-    for position, (layer, (call, _)) in enumerate(zip(arch.layers, entries[1:]), start=1):
+    for position, layer in enumerate(arch.layers, start=1):
         source = "inputs" if position == 1 else "x"
         target = "outputs" if position == last else "x"
-        if isinstance(layer, spec.ResidualBlock):
-            lines.append(f"{target} = {residual_call(layer, source)}")
-        else:
-            lines.append(f"{target} = {call}({source})")
+        lines.append(f"{target} = {layer.functional_code(source)}")
     return _with_comments(lines, entries, "") + "model = keras.Model(inputs, outputs)\n"
 
 

@@ -8,17 +8,16 @@ LabError naming the layer and the fix; a legal but doubtful design gets warnings
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
 from cnnlab.design import spec
+from cnnlab.design.layers import Pair, Shape, Step
+from cnnlab.design.layers.base import dims
 from cnnlab.errors import LabError
-from cnnlab.design.layer_math import Shape, Step, layer_step
-from cnnlab.design.windows import Pair, dims
 
 BYTES_PER_VALUE = 4  # float32
-_NEEDS_IMAGE = (spec.Conv2D, spec.MaxPooling2D, spec.AveragePooling2D,
-                spec.GlobalAveragePooling2D, spec.ResidualBlock)
 
 
 @dataclass(frozen=True)
@@ -28,7 +27,7 @@ class LayerStats:
     position: int  # 1-based, as in the Keras name
     name: str  # Keras name, e.g. "conv2d_1"
     type: str  # spec type, e.g. "Conv2D"
-    label: str  # spec.describe, e.g. "Conv2D 32 3x3 valid"
+    label: str  # layer.describe(), e.g. "Conv2D 32 3x3 valid"
     input_shape: Shape
     output_shape: Shape
     trainable_params: int
@@ -37,9 +36,10 @@ class LayerStats:
     shape_formula: str  # e.g. "out = floor((28 + 2*0 - 3) / 1) + 1 = 26, ..."
     receptive_field: Pair  # (h, w) input pixels one output value depends on (may exceed the image)
     jump: Pair  # (h, w) input pixels between neighbouring outputs (product of strides)
-    macs: int  # multiply-adds of the Conv2D/Dense kernels per image (0 for other layers)
+    macs: int  # multiply-adds of the convolution and Dense kernels per image (0 for the rest)
     activations: int  # number of output values per image
     activation_bytes: int  # their float32 size per image
+    layer: spec.Layer | None = None  # the spec layer itself (its picture label and colour)
 
     @property
     def params(self) -> int:
@@ -87,11 +87,13 @@ def analyze(arch: spec.Architecture) -> Summary:
     rows: list[LayerStats] = []
     for position, layer in enumerate(arch.layers, start=1):
         if len(shape) == 1:
-            _check_vector_input(position, layer, shape, made_vector)
-        step = layer_step(position, layer, shape)
+            layer.check_input(position, shape, (
+                f"layer {made_vector[0]} ({made_vector[1]}) turned it into a vector"
+                if made_vector else "it is a vector"))
+        step = layer.step(position, shape)
         rf, jump = _receptive_field(step, rf, jump, arch.input_shape)
         if len(step.output_shape) == 1 and made_vector is None:
-            made_vector = (position, spec.describe(layer))
+            made_vector = (position, layer.describe())
         rows.append(_stats(position, layer, shape, step, rf, jump))
         shape = step.output_shape
     if len(shape) != 1:
@@ -110,28 +112,6 @@ def analyze(arch: spec.Architecture) -> Summary:
         warnings=design_warnings(arch, tuple(rows)), output_shape=shape)
 
 
-def _check_vector_input(position: int, layer: spec.Layer, shape: Shape,
-                        made_vector: tuple[int, str] | None) -> None:
-    """Reject image layers (and a second Flatten) after the tensor became a vector."""
-    label = spec.describe(layer)
-    where = (f"layer {made_vector[0]} ({made_vector[1]}) turned it into a vector"
-             if made_vector else "it is a vector")
-    if isinstance(layer, spec.Flatten):
-        raise LabError(
-            f"Layer {position} (Flatten): its input is already a vector of {_numbers(shape[0])} "
-            f"({where}), so there is nothing to flatten. Remove this Flatten.", layer=position)
-    if isinstance(layer, _NEEDS_IMAGE):
-        raise LabError(
-            f"Layer {position} ({label}): its input is a vector of {_numbers(shape[0])}, not an "
-            f"image ({where}). Convolution and pooling need an image (height x width x "
-            "channels): move the Flatten (or GlobalAveragePooling2D) after the last "
-            "convolution or pooling layer.", layer=position)
-
-
-def _numbers(count: int) -> str:
-    return f"{count:,} number" + ("" if count == 1 else "s")
-
-
 def _receptive_field(step: Step, rf: Pair, jump: Pair, input_shape: tuple[int, ...]
                      ) -> tuple[Pair, Pair]:
     """Standard recurrence per axis: rf += (k - 1) * jump, then jump *= stride."""
@@ -145,13 +125,11 @@ def _receptive_field(step: Step, rf: Pair, jump: Pair, input_shape: tuple[int, .
 
 def _stats(position: int, layer: spec.Layer, shape: Shape, step: Step, rf: Pair,
            jump: Pair) -> LayerStats:
-    values = 1
-    for d in step.output_shape:
-        values *= d
+    values = math.prod(step.output_shape)
     return LayerStats(
         position=position, name=spec.layer_name(position, layer), type=layer.type,
-        label=spec.describe(layer), input_shape=shape, output_shape=step.output_shape,
+        label=layer.describe(), input_shape=shape, output_shape=step.output_shape,
         trainable_params=step.trainable, non_trainable_params=step.non_trainable,
         param_formula=step.param_formula, shape_formula=step.shape_formula,
         receptive_field=rf, jump=jump, macs=step.macs, activations=values,
-        activation_bytes=values * BYTES_PER_VALUE)
+        activation_bytes=values * BYTES_PER_VALUE, layer=layer)

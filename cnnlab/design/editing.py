@@ -8,12 +8,12 @@ show both sides. Every function returns a new list and leaves its input alone.
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
 from cnnlab.design import spec
+from cnnlab.design.layers import BY_TYPE
 from cnnlab.design.arithmetic import LayerStats, Summary, analyze
 from cnnlab.errors import LabError
 from cnnlab.classroom.limits import Limits
@@ -21,38 +21,14 @@ from cnnlab.classroom.caps import check
 
 Row = dict[str, Any]
 UID = "uid"
-# What a freshly inserted layer of each type starts as: the usual textbook choice.
-NEW_LAYER: dict[str, dict[str, Any]] = {
-    "Conv2D": {"filters": 32, "kernel_size": [3, 3], "strides": [1, 1], "padding": "same",
-               "activation": "relu"},
-    "MaxPooling2D": {"pool_size": [2, 2], "strides": None, "padding": "valid"},
-    "AveragePooling2D": {"pool_size": [2, 2], "strides": None, "padding": "valid"},
-    "Dropout": {"rate": 0.25},
-    "BatchNormalization": {},
-    "Flatten": {},
-    "GlobalAveragePooling2D": {},
-    "Dense": {"units": 128, "activation": "relu"},
-    "ResidualBlock": {"filters": 32, "kernel_size": [3, 3], "strides": [1, 1]},
-}
-# One plain sentence per type, for the editor's type picker.
-WHAT_IT_DOES: dict[str, str] = {
-    "Conv2D": "slides small learned kernels over the image; one output channel per filter",
-    "MaxPooling2D": "keeps the largest value of each window; shrinks the map, no weights",
-    "AveragePooling2D": "averages each window; shrinks the map, no weights",
-    "Dropout": "zeroes a random fraction of values while training, against overfitting",
-    "BatchNormalization": "rescales each channel to a steady range; trains faster",
-    "Flatten": "unrolls the height x width x channels volume into one vector",
-    "GlobalAveragePooling2D": "averages each channel over the whole map: one number per channel",
-    "Dense": "every output sees every input: the classifier at the end",
-    "ResidualBlock": "two convolutions plus a skip connection that adds the input back",
-}
 
 
 def new_row(kind: str, uid: int) -> Row:
-    """A layer of type `kind` with the default settings, as an editable row."""
-    if kind not in NEW_LAYER:
-        raise LabError(f"Unknown layer type {kind!r}; choose one of {', '.join(NEW_LAYER)}.")
-    return {UID: uid, "type": kind, **copy.deepcopy(NEW_LAYER[kind])}
+    """A layer of type `kind` with its type's starting settings (the usual textbook choice)."""
+    cls = BY_TYPE.get(kind)
+    if cls is None:
+        raise LabError(f"Unknown layer type {kind!r}; choose one of {', '.join(BY_TYPE)}.")
+    return layer_row(cls.from_json_dict({"type": kind, **cls.new}, 1), uid)
 
 
 def layer_row(layer: spec.Layer, uid: int) -> Row:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import plotly.graph_objects as go
 
 from cnnlab.design.arithmetic import Summary
+from cnnlab.text import TIGHT, dims
 
 MAX_HEIGHT = 10.0  # drawing units of the tallest map
 MAX_THICKNESS = 2.6  # drawing units of the map with the most channels (plus MIN_THICKNESS)
@@ -24,14 +25,7 @@ VECTOR_WIDTH = 0.6
 GAP = 1.6
 MIN_SLOT = 2.8  # drawing units from one box's left edge to the next, room for labels
 REFERENCE_CHANNELS = 64  # fewer channels than this are drawn thinner than the maximum
-COLORS = {"Input": "#9aa5b1", "Conv2D": "#3b7dd8", "ResidualBlock": "#1f9e89",
-          "MaxPooling2D": "#5cb85c", "AveragePooling2D": "#8cc265", "Dropout": "#b0b0b0",
-          "BatchNormalization": "#9467bd", "Flatten": "#f0a030",
-          "GlobalAveragePooling2D": "#f0a030",
-          "Dense": "#e8743b"}
-_SHORT = {"Conv2D": "Conv", "MaxPooling2D": "Max pool", "AveragePooling2D": "Avg pool",
-          "Dropout": "Dropout", "BatchNormalization": "BatchNorm", "Flatten": "Flatten",
-          "GlobalAveragePooling2D": "Global avg", "Dense": "Dense", "ResidualBlock": "Residual"}
+INPUT_COLOR = "#9aa5b1"  # each layer's own colour is its type's (cnnlab.design.layers)
 
 
 @dataclass(frozen=True)
@@ -40,6 +34,7 @@ class Box:
 
     position: int  # 0 for the input, else the layer's 1-based position
     kind: str  # the layer type, or "Input"
+    color: str  # '#rrggbb' of its faces
     name: str  # short label above the box, e.g. "Conv 32"
     shape: tuple[int, ...]
     x: float  # left edge of the front face
@@ -59,29 +54,20 @@ class Box:
 
 def shape_label(shape: tuple[int, ...]) -> str:
     """(26, 26, 32) -> '26×26×32'; (1600,) -> '1,600'."""
-    return "×".join(f"{d:,}" for d in shape)
-
-
-def short_name(kind: str, label: str) -> str:
-    """'Conv2D 32 3x3 valid' -> 'Conv 32'; 'Dense 128' -> 'Dense 128'; 'Flatten' -> 'Flatten'."""
-    words = label.split()
-    number = words[1] if len(words) > 1 and kind != "Dropout" else ""  # the rate is in the hover
-    if kind in ("MaxPooling2D", "AveragePooling2D"):
-        number = number.replace("x", "×")
-    return f"{_SHORT.get(kind, kind)} {number}".strip()
+    return dims(shape, TIGHT)
 
 
 def volume_boxes(summary: Summary) -> list[Box]:
     """The input and every layer's output, laid out left to right."""
-    outputs = [(0, "Input", "Input", summary.input_shape, "the image")]
-    outputs += [(s.position, s.type, short_name(s.type, s.label), s.output_shape,
+    outputs = [(0, "Input", INPUT_COLOR, "Input", summary.input_shape, "the image")]
+    outputs += [(s.position, s.type, s.layer.color, s.layer.picture_label(), s.output_shape,
                  f"{s.label}<br>{s.params:,} parameters") for s in summary.layers]
     maps = [shape for *_, shape, _ in outputs if len(shape) == 3]
     tallest = max((max(s[0], s[1]) for s in maps), default=1)
     deepest = max([s[2] for s in maps] + [REFERENCE_CHANNELS])
     longest = max((s[0] for *_, s, _ in outputs if len(s) == 1), default=10)
     boxes, x = [], 0.0
-    for position, kind, name, shape, what in outputs:
+    for position, kind, color, name, shape, what in outputs:
         if len(shape) == 3:
             height = MAX_HEIGHT * shape[0] / tallest
             thickness = MIN_THICKNESS + MAX_THICKNESS * math.sqrt(shape[2] / deepest)
@@ -93,7 +79,7 @@ def volume_boxes(summary: Summary) -> list[Box]:
             thickness, slant = VECTOR_WIDTH, (0.0, 0.0)
         hover = f"<b>{name}</b> ({'input' if position == 0 else f'layer {position}'})<br>" \
                 f"output {shape_label(shape)}<br>{what}"
-        boxes.append(Box(position, kind, name, tuple(shape), x, thickness, height, slant, hover))
+        boxes.append(Box(position, kind, color, name, tuple(shape), x, thickness, height, slant, hover))
         x += max(thickness + slant[0] + GAP, MIN_SLOT)
     return boxes
 
@@ -123,9 +109,8 @@ def _shade(color: str, amount: float) -> str:
 
 def _face_shapes(box: Box) -> list[dict]:
     """The box's faces as layout shapes: filled paths in its layer's color, outlined darker."""
-    color = COLORS.get(box.kind, "#888888")
-    line = {"color": _shade(color, -0.45), "width": 1}
-    return [dict(type="path", path=path, fillcolor=_shade(color, amount), line=line,
+    line = {"color": _shade(box.color, -0.45), "width": 1}
+    return [dict(type="path", path=path, fillcolor=_shade(box.color, amount), line=line,
                  layer="above") for path, amount in _faces(box)]
 
 

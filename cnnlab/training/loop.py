@@ -135,11 +135,10 @@ def format_labels(y: np.ndarray, label_format: str) -> np.ndarray:
 
 def outputs_probabilities(arch: spec.Architecture) -> bool:
     """True when the design ends in softmax; otherwise its outputs are logits (from_logits=True)."""
-    passive = (spec.Dropout, spec.Flatten, spec.GlobalAveragePooling2D, spec.AveragePooling2D)
     for layer in reversed(arch.layers):
-        if isinstance(layer, passive):
-            continue  # these keep a probability vector a probability vector
-        return isinstance(layer, (spec.Dense, spec.Conv2D)) and layer.activation == "softmax"
+        if layer.keeps_probabilities:
+            continue  # e.g. Dropout, Flatten: a probability vector stays one
+        return layer.makes_probabilities()
     return False
 
 

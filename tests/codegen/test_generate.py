@@ -148,6 +148,12 @@ def keras_default_arguments(code: str) -> list[str]:
         if "Pooling" in func and node.args and "strides" in kw:
             if kw["strides"] == ast.literal_eval(node.args[0]):
                 found.append(f"{func}: strides equal to the pool size")
+        if kw.get("dilation_rate") in (1, (1, 1)) or kw.get("use_bias") is True:
+            found.append(f"{func}: dilation_rate=1 / use_bias=True")
+        if kw.get("depth_multiplier") == 1 or ("max_value" in kw and kw["max_value"] is None):
+            found.append(f"{func}: depth_multiplier=1 / max_value=None")
+        if func == "layers.ZeroPadding2D" and values in ([1], [(1, 1)]):
+            found.append(f"{func}: padding 1 is the default")
         if func == "residual_block" and kw.get("kernel_size") in (3, (3, 3)):
             found.append("residual_block: kernel_size=3 is the helper's default")
     return found

@@ -20,11 +20,13 @@ def _count(variables: list) -> int:
 
 
 def _macs(layer) -> int:
-    """Kernel multiplications per image: kernel size times output positions (Conv2D and Dense)."""
-    if not isinstance(layer, (keras.layers.Conv2D, keras.layers.Dense)):
-        return 0
+    """Kernel multiplications per image: each kernel's size times the output positions
+    (Conv2D, Dense, DepthwiseConv2D; SeparableConv2D has a depthwise and a pointwise kernel)."""
+    kernels = [getattr(layer, name, None) for name in ("kernel", "depthwise_kernel",
+                                                        "pointwise_kernel")]
+    kernels = [k for k in kernels if k is not None]
     positions = int(np.prod(layer.output.shape[1:-1])) if len(layer.output.shape) > 2 else 1
-    return int(np.prod(layer.kernel.shape)) * positions
+    return sum(int(np.prod(k.shape)) for k in kernels) * positions
 
 
 def assert_matches_keras(arch) -> None:

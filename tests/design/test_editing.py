@@ -6,7 +6,8 @@ from hypothesis import given, settings
 from cnnlab.design import editing as design_edit
 
 from cnnlab.design import spec
-from cnnlab.design.editing import (NEW_LAYER, architecture, attempt, insert_after, move, new_row,
+from cnnlab.design.layers import BY_TYPE
+from cnnlab.design.editing import (architecture, attempt, insert_after, move, new_row,
                                 read_design_file, remove, rows_from_arch)
 from cnnlab.design.arithmetic import analyze
 from cnnlab.errors import LabError
@@ -23,12 +24,12 @@ def test_rows_round_trip_to_the_same_architecture(arch):
     assert architecture(rows, arch.input_shape) == arch
 
 
-@pytest.mark.parametrize("kind", list(NEW_LAYER))
+@pytest.mark.parametrize("kind", list(BY_TYPE))
 def test_every_new_layer_is_a_valid_spec_layer(kind):
     row = new_row(kind, 1)
     layer = spec.parse_layer({k: v for k, v in row.items() if k != "uid" and v is not None}, 1)
     assert layer.type == kind
-    assert kind in design_edit.WHAT_IT_DOES
+    assert BY_TYPE[kind].explanation
 
 
 def test_new_row_rejects_unknown_types_and_copies_defaults():

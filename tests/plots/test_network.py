@@ -6,7 +6,8 @@ import plotly.graph_objects as go
 import pytest
 
 from cnnlab.design.arithmetic import analyze
-from cnnlab.plots.network import (MAX_HEIGHT, network_figure, shape_label, short_name,
+from cnnlab.design import spec
+from cnnlab.plots.network import (MAX_HEIGHT, network_figure, shape_label,
                                   volume_boxes)
 from cnnlab.design.presets import PRESETS, get_preset
 
@@ -56,11 +57,11 @@ def test_vectors_are_thin_bars_on_a_log_scale():
 
 
 def test_short_names_and_labels():
-    assert short_name("Conv2D", "Conv2D 32 3x3 valid") == "Conv 32"
-    assert short_name("MaxPooling2D", "MaxPooling2D 2x2") == "Max pool 2×2"
-    assert short_name("Flatten", "Flatten") == "Flatten"
-    assert short_name("Dropout", "Dropout 0.5") == "Dropout"
-    assert short_name("ResidualBlock", "ResidualBlock 32 3x3 stride 2x2") == "Residual 32"
+    assert spec.Conv2D(32, (3, 3)).picture_label() == "Conv 32"
+    assert spec.MaxPooling2D((2, 2)).picture_label() == "Max pool 2×2"
+    assert spec.Flatten().picture_label() == "Flatten"
+    assert spec.Dropout(0.5).picture_label() == "Dropout"  # the rate is in the hover
+    assert spec.ResidualBlock(32, strides=(2, 2)).picture_label() == "Residual 32"
     assert shape_label((26, 26, 32)) == "26×26×32"
     assert shape_label((1600,)) == "1,600"
 

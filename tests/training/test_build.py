@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 from cnnlab.design import spec
-from cnnlab.training.build import RESIDUAL_PARTS, build_model, keras_layers_by_position, needs_projection
+from cnnlab.design.layers.residual_block import PARTS as RESIDUAL_PARTS
+from cnnlab.training.build import build_model, keras_layers_by_position
 from cnnlab.design.spec import (Architecture, Conv2D, Dense, Flatten, GlobalAveragePooling2D,
                          MaxPooling2D, ResidualBlock)
 
@@ -76,7 +77,7 @@ def test_seed_makes_weights_repeatable() -> None:
     (ResidualBlock(8, strides=(2, 2)), 8, True), (ResidualBlock(8, strides=(1, 2)), 8, True),
 ])
 def test_needs_projection(block: ResidualBlock, channels: int, expected: bool) -> None:
-    assert needs_projection(block, channels) is expected
+    assert block.needs_projection(channels) is expected
 
 
 def test_model_predicts_probabilities() -> None:

@@ -1,0 +1,21 @@
+"""AveragePooling2D: averages each window (LeNet-5's subsampling)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from cnnlab.design.layers.pooling import Pooling2D
+
+
+@dataclass(frozen=True)
+class AveragePooling2D(Pooling2D):
+    """Averages each window; no parameters."""
+
+    type: ClassVar[str] = "AveragePooling2D"
+    keras_name: ClassVar[str] = "average_pooling2d"
+    explanation: ClassVar[str] = "averages each window; shrinks the map, no weights"
+    short: ClassVar[str] = "Avg pool"
+    color: ClassVar[str] = "#8cc265"
+    what: ClassVar[str] = "average"
+    keeps_probabilities: ClassVar[bool] = True

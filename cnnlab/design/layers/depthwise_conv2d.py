@@ -1,0 +1,89 @@
+"""DepthwiseConv2D: one k x k kernel per input channel, no mixing between channels.
+
+A Conv2D with C inputs and C outputs learns C x (k x k x C + 1) numbers; a depthwise one
+learns C x (k x k + 1), C times fewer kernel weights. MobileNet follows it with a 1x1 Conv2D
+to mix the channels (SeparableConv2D does both in one layer).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from cnnlab.design.layers.base import (ACTIVATION, DEPTH_MULTIPLIER, KERNEL, PADDING, STRIDES,
+                                       Field, LayerType, Pair, Shape, Step, activation_code,
+                                       activation_words, change, dims, n, pair_code,
+                                       params_words, saving, size, sliding, window_code,
+                                       window_words)
+from cnnlab.errors import LabError
+
+
+@dataclass(frozen=True)
+class DepthwiseConv2D(LayerType):
+    """depth_multiplier kernels of kernel_size per input channel, each with a bias."""
+
+    kernel_size: Pair
+    strides: Pair = (1, 1)
+    padding: str = "valid"
+    activation: str = "linear"
+    depth_multiplier: int = 1
+
+    type: ClassVar[str] = "DepthwiseConv2D"
+    keras_name: ClassVar[str] = "depthwise_conv2d"
+    fields: ClassVar[tuple[Field, ...]] = (KERNEL, STRIDES, PADDING, ACTIVATION,
+                                           DEPTH_MULTIPLIER)
+    new: ClassVar[dict[str, Any]] = {"kernel_size": [3, 3], "strides": [1, 1],
+                                     "padding": "same", "activation": "relu"}
+    explanation: ClassVar[str] = ("one kernel per input channel, no mixing between channels "
+                                  "(MobileNet's spatial filter); follow it with a 1x1 Conv2D")
+    short: ClassVar[str] = "Depthwise"
+    color: ClassVar[str] = "#7fb2ef"
+
+    def describe(self) -> str:
+        stride = "" if self.strides == (1, 1) else f" stride {size(self.strides)}"
+        times = "" if self.depth_multiplier == 1 else f" x{self.depth_multiplier}"
+        return f"DepthwiseConv2D {size(self.kernel_size)}{times}{stride} {self.padding}"
+
+    def picture_label(self) -> str:
+        return f"{self.short} {size(self.kernel_size).replace('x', '×')}"
+
+    def check_output_caps(self, row: Any, limits: Any) -> None:
+        if row.output_shape[-1] > limits.max_filters:
+            raise LabError(f"Layer {row.position} ({self.type}): it makes "
+                           f"{row.output_shape[-1]:,} channels ({row.input_shape[-1]:,} x "
+                           f"depth_multiplier {self.depth_multiplier}), above this server's cap "
+                           f"of {limits.max_filters:,} per layer; use a smaller "
+                           "depth_multiplier.", row.position)
+
+    def step(self, position: int, shape: Shape) -> Step:
+        (kh, kw), c, m = self.kernel_size, shape[2], self.depth_multiplier
+        hw, formula = sliding(position, self.describe(), shape, self.kernel_size, self.strides,
+                              self.padding)
+        out = hw + (c * m,)  # (H, W, C) -> (H', W', C x depth_multiplier)
+        params = c * m * (kh * kw + 1)
+        times = "" if m == 1 else f" x {m}"
+        param_formula = (f"{n(c)}{times} x ({kh} x {kw} + 1) = {n(params)}; "
+                         + saving(params, c * m * (kh * kw * c + 1)))
+        return Step(out, params, 0, param_formula,
+                    f"{formula}, channels = input channels{times}: {dims(out)}",
+                    hw[0] * hw[1] * kh * kw * c * m, ((self.kernel_size, self.strides),))
+
+    def keras_layer(self, name: str) -> Any:
+        from keras import layers as kl
+
+        return kl.DepthwiseConv2D(self.kernel_size, strides=self.strides, padding=self.padding,
+                                  depth_multiplier=self.depth_multiplier,
+                                  activation=self.activation, name=name)
+
+    def code_args(self) -> list[str]:
+        args = [pair_code(self.kernel_size)]
+        args += window_code(self.strides, (1, 1), self.padding)
+        if self.depth_multiplier != 1:
+            args.append(f"depth_multiplier={self.depth_multiplier}")
+        return args + activation_code(self.activation)
+
+    def comment(self, row: Any) -> str:
+        how = window_words(self.strides, self.padding)
+        per = "one" if self.depth_multiplier == 1 else str(self.depth_multiplier)
+        return (f"{per} {size(self.kernel_size)} kernel per channel{how}"
+                f"{activation_words(self.activation)}: {change(row)}, {params_words(row)}")

@@ -1,0 +1,92 @@
+"""SeparableConv2D: a depthwise kernel per channel, then 1x1 mixing; MobileNet's cheap convolution.
+
+A Conv2D of k x k with C inputs and F filters learns F x (k x k x C + 1) numbers. Splitting it
+into a k x k kernel per input channel (depthwise) and a 1x1 convolution that mixes the channels
+(pointwise) needs k x k x C + C x F + F: for 3x3, 32 in, 64 out that is 2,400 instead of 18,496.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from cnnlab.design.layers.base import (ACTIVATION, DEPTH_MULTIPLIER, FILTERS, KERNEL, PADDING,
+                                       STRIDES, Field, LayerType, Pair, Shape, Step,
+                                       activation_code, activation_words, change, dims, n,
+                                       pair_code, params_words, saving, size, sliding,
+                                       window_code, window_words)
+from cnnlab.errors import LabError
+
+
+@dataclass(frozen=True)
+class SeparableConv2D(LayerType):
+    """Depthwise k x k per input channel (x depth_multiplier), then `filters` 1x1 kernels, one bias each."""
+
+    filters: int
+    kernel_size: Pair
+    strides: Pair = (1, 1)
+    padding: str = "valid"
+    activation: str = "linear"
+    depth_multiplier: int = 1
+
+    type: ClassVar[str] = "SeparableConv2D"
+    keras_name: ClassVar[str] = "separable_conv2d"
+    fields: ClassVar[tuple[Field, ...]] = (FILTERS, KERNEL, STRIDES, PADDING, ACTIVATION,
+                                           DEPTH_MULTIPLIER)
+    new: ClassVar[dict[str, Any]] = {"filters": 32, "kernel_size": [3, 3], "strides": [1, 1],
+                                     "padding": "same", "activation": "relu"}
+    explanation: ClassVar[str] = ("a Conv2D split in two, as in MobileNet: one kernel per input "
+                                  "channel, then 1x1 kernels that mix the channels; far fewer "
+                                  "weights")
+    short: ClassVar[str] = "Sep conv"
+    color: ClassVar[str] = "#5a9be6"
+
+    def describe(self) -> str:
+        stride = "" if self.strides == (1, 1) else f" stride {size(self.strides)}"
+        return f"SeparableConv2D {self.filters} {size(self.kernel_size)}{stride} {self.padding}"
+
+    def picture_label(self) -> str:
+        return f"{self.short} {self.filters}"
+
+    def check_output_caps(self, row: Any, limits: Any) -> None:
+        middle = row.input_shape[-1] * self.depth_multiplier
+        if middle > limits.max_filters:
+            raise LabError(f"Layer {row.position} ({self.type}): its depthwise step makes "
+                           f"{middle:,} channels ({row.input_shape[-1]:,} x depth_multiplier "
+                           f"{self.depth_multiplier}), above this server's cap of "
+                           f"{limits.max_filters:,} per layer; use a smaller depth_multiplier.",
+                           row.position)
+
+    def step(self, position: int, shape: Shape) -> Step:
+        (kh, kw), c, f, m = self.kernel_size, shape[2], self.filters, self.depth_multiplier
+        hw, formula = sliding(position, self.describe(), shape, self.kernel_size, self.strides,
+                              self.padding)
+        depthwise, pointwise = kh * kw * c * m, c * m * f
+        params = depthwise + pointwise + f
+        times = "" if m == 1 else f" x {m}"
+        param_formula = (f"depthwise {kh} x {kw} x {n(c)}{times} = {n(depthwise)} + pointwise "
+                         f"{n(c * m)} x {n(f)} = {n(pointwise)} + {n(f)} biases = {n(params)}; "
+                         + saving(params, f * (kh * kw * c + 1)))
+        out = hw + (f,)
+        return Step(out, params, 0, param_formula,
+                    f"{formula}, channels = filters: {dims(out)}",
+                    hw[0] * hw[1] * (depthwise + pointwise), ((self.kernel_size, self.strides),))
+
+    def keras_layer(self, name: str) -> Any:
+        from keras import layers as kl
+
+        return kl.SeparableConv2D(self.filters, self.kernel_size, strides=self.strides,
+                                  padding=self.padding, depth_multiplier=self.depth_multiplier,
+                                  activation=self.activation, name=name)
+
+    def code_args(self) -> list[str]:
+        args = [str(self.filters), pair_code(self.kernel_size)]
+        args += window_code(self.strides, (1, 1), self.padding)
+        if self.depth_multiplier != 1:
+            args.append(f"depth_multiplier={self.depth_multiplier}")
+        return args + activation_code(self.activation)
+
+    def comment(self, row: Any) -> str:
+        how = window_words(self.strides, self.padding)
+        return (f"{size(self.kernel_size)} per channel, then {self.filters} 1x1 filters{how}"
+                f"{activation_words(self.activation)}: {change(row)}, {params_words(row)}")

@@ -6,6 +6,8 @@ import argparse
 import importlib
 import sys
 
+from cnnlab.errors import LabError
+
 # Each command module defines `HELP`, `add_arguments(parser)` and `run(args) -> int`.
 COMMANDS = ("summary", "presets", "preset", "code", "train", "evaluate", "predict")
 
@@ -22,7 +24,11 @@ def main(argv: list[str] | None = None) -> int:
         modules[name] = module
         module.add_arguments(sub.add_parser(name, help=module.HELP, description=module.HELP))
     args = parser.parse_args(argv)
-    return modules[args.command].run(args)
+    try:
+        return modules[args.command].run(args)
+    except LabError as err:  # the one place a friendly error becomes a message and exit 2
+        print(f"error: {err}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

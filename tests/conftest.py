@@ -1,11 +1,20 @@
-"""Test-wide settings: Hypothesis draws the same examples on every run.
+"""Test-wide settings, set once before any test module imports TensorFlow.
 
-A property test that explores freshly each run can fail on CI with an example no run here
-ever saw (TensorFlow's CPU kernels have rare shape-dependent quirks); derandomized, a green
-run here is a green run there, and a failure can be reproduced.
+TensorFlow's C++ log level is read when TensorFlow is first imported, so it is set here, at
+the top of the first file pytest loads; every test (and every subprocess a test starts, which
+inherits the environment) then runs without TensorFlow's start-up chatter.
+
+Hypothesis draws the same examples on every run: a property test that explores freshly each
+run can fail on CI with an example no run here ever saw (TensorFlow's CPU kernels have rare
+shape-dependent quirks); derandomized, a green run here is a green run there, and a failure
+can be reproduced.
 """
 
-from hypothesis import settings
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+from hypothesis import settings  # noqa: E402
 
 settings.register_profile("cnnlab", derandomize=True, database=None)
 settings.load_profile("cnnlab")

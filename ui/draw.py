@@ -8,6 +8,7 @@ from typing import Any
 import streamlit as st
 
 from cnnlab.runs import store as runs
+from cnnlab.text import percent
 from cnnlab.errors import LabError
 from cnnlab.classroom.settings import Settings
 from ui import resources
@@ -15,7 +16,6 @@ from ui import session
 
 MODEL_KEY = "draw_model"  # the selectbox: a model folder, as a string
 CANVAS_COUNT_KEY = "draw_canvas_count"  # bumped by "Clear": a new key gives a fresh, empty canvas
-USABLE = ("complete", "cancelled")  # a cancelled run kept its last finished epoch's model
 
 
 def model_options(config: Settings, owner: str) -> dict[str, str]:
@@ -23,9 +23,9 @@ def model_options(config: Settings, owner: str) -> dict[str, str]:
     options = {str(config.default_model_dir):
                "Default model (shipped with CNN Lab, trained on MNIST)"}
     for info in runs.list_runs(config.runs_dir, owner):
-        if info.status not in USABLE:
+        if not info.has_model:
             continue
-        accuracy = (f"{info.test_accuracy:.1%} test accuracy" if info.test_accuracy is not None
+        accuracy = (f"{percent(info.test_accuracy)} test accuracy" if info.test_accuracy is not None
                     else "not tested")
         stopped = ", stopped early" if info.status == "cancelled" else ""
         options[str(info.path)] = f"{info.name} ({accuracy}{stopped})"
@@ -52,10 +52,9 @@ def pick_model(config: Settings, owner: str) -> str:
 def load_model(config: Settings, path: str) -> tuple[Any | None, str | None]:
     """(model, None) or (None, a friendly message) for the chosen model folder."""
     if Path(path) == Path(config.default_model_dir) and not (Path(path) / "model.keras").is_file():
-        return None, ("The shipped default model is not installed on this server yet "
-                      "(models/default/model.keras is missing). Train a model on the **Train** "
-                      "page and pick it above, or ask your teacher to run "
-                      "`python -m cnnlab train recommended --out models/default`.")
+        from cnnlab.runs.model_file import DEFAULT_MODEL_MISSING
+
+        return None, DEFAULT_MODEL_MISSING
     try:
         from cnnlab.runs.model_file import check_mnist_model
 

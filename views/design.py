@@ -6,7 +6,8 @@ from cnnlab.codegen import generate as codegen
 
 from cnnlab.design import editing as design_edit
 from cnnlab.design.arithmetic import analyze
-from cnnlab.design.table import baseline_ratio, baseline_sentence, shape_steps, table_rows, totals
+from cnnlab.design.table import (baseline_ratio, baseline_sentence, shape_steps, shape_text,
+                                 table_rows, totals)
 from cnnlab.errors import LabError
 from cnnlab.plots.network import network_figure
 from cnnlab.design.presets import PRESETS, get_preset
@@ -70,7 +71,7 @@ for warning in summary.warnings:
 
 # 2. Edit the layers
 st.subheader("Layers")
-shape = " × ".join(str(d) for d in editor.input_shape())
+shape = shape_text(editor.input_shape())
 st.caption(f"Input: one {shape} image (a grey MNIST digit). Each layer takes the output of the "
            "one above it. Use the arrows to move a layer, the bin to remove it, + to insert "
            "one after it.")

@@ -11,6 +11,7 @@ from cnnlab.evaluation import compare
 
 from cnnlab.evaluation import page_text as evaluate_view
 from cnnlab.errors import LabError
+from cnnlab.runs.model_file import DEFAULT_MODEL_MISSING
 from cnnlab.plots import evaluation as plots
 from ui import evaluate as glue
 from ui import resources
@@ -74,10 +75,7 @@ chosen = glue.pick_run(config, owner, options)
 default_chosen = chosen == str(config.default_model_dir)
 run = ev = None
 if default_chosen and not glue.default_installed(config):
-    st.info("The shipped default model is not installed on this server yet (models/default has "
-            "no model.keras). Train a model on the **Train** page and pick it above, or ask your "
-            "teacher to run `python -m cnnlab train recommended --epochs 12 --validation-split 0 "
-            "--out models/default`.")
+    st.info(DEFAULT_MODEL_MISSING)
 else:
     run, problem = glue.load_run(chosen)
     if problem:

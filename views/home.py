@@ -7,20 +7,9 @@ import streamlit as st
 
 from cnnlab.design.overview import glance, shape_text
 from ui import session
+from ui.pages import PATH
 
 owner = session.student_id()
-PATH = [
-    ("views/convolution.py", "Convolution explained", ":material/grid_on:",
-     "Slide a kernel over a small grid one multiplication at a time, then over a real digit."),
-    ("views/design.py", "Design", ":material/view_in_ar:",
-     "Stack layers and see every layer's output shape and parameter count, with the arithmetic."),
-    ("views/train.py", "Train", ":material/model_training:",
-     "Train exactly that network on MNIST and watch its loss and accuracy live."),
-    ("views/evaluate.py", "Evaluate", ":material/analytics:",
-     "Test it on 10,000 unseen digits: accuracy per digit, confusions, its worst mistakes."),
-    ("views/draw.py", "Draw & predict", ":material/draw:",
-     "Draw a digit yourself and see what your network thinks, and why."),
-]
 
 st.title("CNN Lab")
 st.write("CNN Lab is a workbench for **convolutional neural networks** on MNIST, the classic "
@@ -29,11 +18,12 @@ st.write("CNN Lab is a workbench for **convolutional neural networks** on MNIST,
          "digits you draw yourself.")
 
 st.subheader("Your path")
-for number, (path, title, icon, what) in enumerate(PATH, start=1):
+for number, page in enumerate(PATH, start=1):
     c_link, c_what = st.columns([1, 3], vertical_alignment="center")
     with c_link:
-        st.page_link(path, label=f"{number}. {title}", icon=icon, query_params={"lab": owner})
-    c_what.write(what)
+        st.page_link(page.path, label=f"{number}. {page.title}", icon=page.icon,
+                     query_params={"lab": owner})
+    c_what.write(page.what)
 
 st.subheader("Your current design")
 design = glance(session.design())

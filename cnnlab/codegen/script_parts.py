@@ -14,6 +14,7 @@ from typing import Any
 from cnnlab.design import spec
 from cnnlab.training.augmentation import ROTATION_DEGREES, SHIFT_FRACTION, ZOOM_FRACTION
 from cnnlab.errors import LabError
+from cnnlab.text import dims
 
 MNIST_SHAPE = (28, 28, 1)
 DEFAULTS: dict[str, Any] = {"optimizer": "adam", "learning_rate": 1e-3, "momentum": 0.9,
@@ -59,7 +60,7 @@ def script_lines(arch: spec.Architecture, model_code: str, config: Any, data_pat
     """Every line of the script, top to bottom, with the model code in the middle."""
     if tuple(arch.input_shape) != MNIST_SHAPE:
         raise LabError(f"The script trains on MNIST's 28x28x1 digits, but this design's input "
-                          f"is {'x'.join(map(str, arch.input_shape))}. Set input_shape to "
+                          f"is {dims(arch.input_shape, 'x')}. Set input_shape to "
                           "[28, 28, 1].")
     c = read_config(config)
     out = ['"""A convolutional network for the MNIST digits, exported from CNN Lab."""', ""]

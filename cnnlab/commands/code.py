@@ -26,18 +26,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Exit 0 with the script on stdout, or 2 with the friendly message on stderr."""
-    try:
-        arch = Architecture.from_json(read_text(args.design, "design"))
-        config = None
-        if args.config:
-            try:
-                config = json.loads(read_text(args.config, "settings"))
-            except json.JSONDecodeError as exc:
-                raise LabError(f"The settings file is not valid JSON ({exc}).") from None
-        script = generate_script(arch, args.style, config, args.data_path)
-    except LabError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 2
-    sys.stdout.write(script)
+    """Exit 0 with the script on stdout; a LabError becomes exit 2 in cnnlab.__main__."""
+    arch = Architecture.from_json(read_text(args.design, "design"))
+    config = None
+    if args.config:
+        try:
+            config = json.loads(read_text(args.config, "settings"))
+        except json.JSONDecodeError as exc:
+            raise LabError(f"The settings file is not valid JSON ({exc}).") from None
+    sys.stdout.write(generate_script(arch, args.style, config, args.data_path))
     return 0

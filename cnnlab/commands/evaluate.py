@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
 from cnnlab.errors import LabError
+from cnnlab.text import percent
 
 HELP = ("Evaluate a saved run (its folder, or a .keras file) on the 10,000 MNIST test images: "
         "accuracy, loss, per-digit precision/recall/F1, confusion matrix, confident mistakes.")
@@ -25,19 +25,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Exit 0 with the report on stdout, or 2 with the friendly message on stderr."""
+    """Exit 0 with the report on stdout; a LabError becomes exit 2 in cnnlab.__main__."""
     from cnnlab.evaluation.evaluate import evaluate_run
 
+    if args.mistakes < 0 or args.batch_size < 1:
+        raise LabError("--mistakes must be 0 or more and --batch-size at least 1.")
     try:
-        if args.mistakes < 0 or args.batch_size < 1:
-            raise LabError("--mistakes must be 0 or more and --batch-size at least 1.")
         ev = evaluate_run(args.run_dir, batch_size=args.batch_size, use_cache=not args.no_cache)
-    except LabError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 2
     except OSError as exc:
-        print(f"error: cannot read {args.run_dir!r}: {exc.strerror or exc}.", file=sys.stderr)
-        return 2
+        raise LabError(f"cannot read {args.run_dir!r}: {exc.strerror or exc}.") from None
     if args.json:
         out = {"run": str(args.run_dir), "name": _run_name(Path(args.run_dir)),
                "cached": ev.cached, **ev.to_dict(mistakes=args.mistakes)}
@@ -60,7 +56,7 @@ def format_report(ev, name: str = "", mistakes: int = 5) -> str:
     lines = [f"Run: {name}" if name else "Run",
              f"Test images: {ev.n:,}" + ("  (cached results)" if ev.cached else
                                          f"  (evaluated in {ev.seconds:.2f} s)"),
-             f"Test accuracy: {ev.accuracy:.2%}  ({ev.n - len(ev.mistakes):,} right, "
+             f"Test accuracy: {percent(ev.accuracy)}  ({ev.n - len(ev.mistakes):,} right, "
              f"{len(ev.mistakes):,} wrong)",
              f"Test loss: {ev.loss:.4f}" + ("  (outputs are logits; softmax applied)"
                                             if ev.from_logits else ""),
@@ -77,5 +73,5 @@ def format_report(ev, name: str = "", mistakes: int = 5) -> str:
     if mistakes and ev.mistakes:
         lines += ["", f"Most confident mistakes (top {min(mistakes, len(ev.mistakes))}):"]
         lines += [f"  test image #{m.index}: a {m.true}, predicted {m.predicted} with "
-                  f"{m.confidence:.1%} confidence" for m in ev.mistakes[:mistakes]]
+                  f"{percent(m.confidence, 1)} confidence" for m in ev.mistakes[:mistakes]]
     return "\n".join(lines)

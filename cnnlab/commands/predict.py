@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
 from cnnlab.errors import LabError
+from cnnlab.text import percent
 
 HELP = "Read a PNG/JPEG of one digit with a trained model and print the ten probabilities."
 BAR_WIDTH = 40  # characters of the bar for probability 1
@@ -21,19 +21,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Exit 0 with the probabilities on stdout, or 2 with the friendly message on stderr."""
-    try:
-        probs = _predict(Path(args.run_dir), Path(args.image))
-    except LabError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 2
+    """Exit 0 with the probabilities on stdout; a LabError becomes exit 2 in cnnlab.__main__."""
+    probs = _predict(Path(args.run_dir), Path(args.image))
     digit = int(probs.argmax())
     if args.json:
         print(json.dumps({"prediction": digit, "probabilities": [round(float(p), 6) for p in probs]}))
         return 0
-    print(f"predicted digit: {digit} ({probs[digit]:.1%})")
+    print(f"predicted digit: {digit} ({percent(probs[digit], 1)})")
     for d, p in enumerate(probs):
-        print(f"{d}  {p:6.1%}  {'#' * round(p * BAR_WIDTH)}")
+        print(f"{d}  {percent(p, 1):>6}  {'#' * round(p * BAR_WIDTH)}")
     return 0
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-from cnnlab.errors import LabError
 
 HELP = "Print one preset design as JSON (save it with `> design.json`); --explain describes it."
 
@@ -20,11 +19,7 @@ def run(args: argparse.Namespace) -> int:
     """Exit 0 with the design's JSON on stdout, or 2 (unknown key) with the names on stderr."""
     from cnnlab.design.presets import get_preset
 
-    try:
-        preset = get_preset(args.key)
-    except LabError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 2
+    preset = get_preset(args.key)  # a LabError becomes exit 2 in cnnlab.__main__
     if args.explain:
         print(f"{preset.title}\n{preset.explanation}", file=sys.stderr)
     print(preset.arch.to_json())

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 
 from cnnlab.design.arithmetic import Summary
 from cnnlab.commands import read_text
-from cnnlab.errors import LabError
+from cnnlab.text import ASCII, byte_text, dims
 from cnnlab.design.spec import Architecture
 
 HELP = ("Print a design's layers with output shapes, parameter counts and the formulas behind "
@@ -24,16 +23,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Exit 0 with the summary on stdout, or 2 with the friendly message on stderr."""
+    """Exit 0 with the summary on stdout; a LabError becomes exit 2 in cnnlab.__main__."""
     from cnnlab.classroom.settings import load_settings
     from cnnlab.classroom.caps import check
 
-    try:
-        arch = Architecture.from_json(read_text(args.design, "design"))
-        summary = check(arch, load_settings().limits)
-    except LabError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 2
+    arch = Architecture.from_json(read_text(args.design, "design"))
+    summary = check(arch, load_settings().limits)
     if args.json:
         print(json.dumps(summary.to_dict(), indent=2))
     else:
@@ -53,7 +48,7 @@ def render_table(summary: Summary, formulas: bool = True) -> str:
                          for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
 
     rule = "-" * len(line(_COLUMNS))
-    shape = " x ".join(str(d) for d in summary.input_shape)
+    shape = dims(summary.input_shape, ASCII)
     out = [f'Model: "cnnlab_model"   input: {shape}', rule, line(_COLUMNS), rule]
     for stats, row in zip(summary.layers, rows):
         out.append(line(row))
@@ -65,16 +60,11 @@ def render_table(summary: Summary, formulas: bool = True) -> str:
             f"Trainable params: {summary.trainable_params:,}",
             f"Non-trainable params: {summary.non_trainable_params:,}",
             f"Multiply-adds per image: {summary.total_macs:,}",
-            f"Activation memory per image (float32): {_bytes(summary.total_activation_bytes)}",
+            "Activation memory per image (float32): "
+            f"{byte_text(summary.total_activation_bytes)} ({summary.total_activation_bytes:,} bytes)",
             rule]
     if summary.warnings:
         out.append("Warnings:")
         out += [f"  - {w}" for w in summary.warnings]
     return "\n".join(out)
 
-
-def _bytes(count: int) -> str:
-    for unit, size in (("MB", 1_000_000), ("kB", 1_000)):
-        if count >= size:
-            return f"{count / size:,.1f} {unit} ({count:,} bytes)"
-    return f"{count:,} bytes"

@@ -49,18 +49,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Exit 0 with the run saved, 1 if stopped before any epoch, 2 on a bad design or setting."""
+    """Exit 0 with the run saved, 1 if stopped before any epoch; a LabError (a bad design or
+    setting) becomes exit 2 in cnnlab.__main__."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    try:
-        arch, label = _load_design(args.design)
-        config = _config(args)
-        from cnnlab.classroom.caps import check
+    arch, label = _load_design(args.design)
+    config = _config(args)
+    from cnnlab.classroom.caps import check
 
-        check(arch)
-        config.check()
-    except LabError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 2
+    check(arch)
+    config.check()
     from cnnlab.runs import store as runs
     from cnnlab.training.mnist import load_mnist
     from cnnlab.training.loop import train

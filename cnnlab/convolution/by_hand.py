@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from cnnlab.design.windows import window_formula, window_out
 from cnnlab.errors import LabError
 
 IntOrPair = int | tuple[int, int]
@@ -39,22 +40,18 @@ def same_padding_1d(n: int, k: int, s: int) -> tuple[int, int]:
 
 
 def output_size(n: int, k: int, s: int = 1, padding: str = "valid") -> int:
-    """Output length along one axis: valid floor((n - k)/s) + 1, same ceil(n/s)."""
+    """Output length along one axis (design.windows' formula), or a LabError when k does not fit."""
     _check_padding(padding)
-    if padding == "same":
-        return math.ceil(n / s)
-    if k > n:
+    if padding == "valid" and k > n:
         raise LabError(f"A {k}-wide window does not fit in {n} cells with 'valid' padding. "
                           "Use a smaller kernel or 'same' padding.")
-    return (n - k) // s + 1
+    return window_out(n, k, s, padding)
 
 
 def output_size_formula(n: int, k: int, s: int = 1, padding: str = "valid") -> str:
     """The formula with the numbers filled in, e.g. 'out = floor((28 + 2*0 - 3) / 1) + 1 = 26'."""
-    out = output_size(n, k, s, padding)
-    if padding == "same":
-        return f"out = ceil({n} / {s}) = {out}"
-    return f"out = floor(({n} + 2*0 - {k}) / {s}) + 1 = {out}"
+    output_size(n, k, s, padding)  # a friendly error when the window does not fit
+    return f"out = {window_formula(n, k, s, padding)}"
 
 
 def pad(image: np.ndarray, padding: str, kernel_size: IntOrPair,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from cnnlab.design import spec
+from cnnlab.text import dims
 if TYPE_CHECKING:
     from cnnlab.design.arithmetic import LayerStats
 
@@ -61,4 +62,4 @@ def _head_warnings(layer: spec.Layer, row: "LayerStats") -> list[str]:
 
 
 def _shape(shape: tuple[int, ...]) -> str:
-    return "x".join(str(d) for d in shape)
+    return dims(shape, "x")

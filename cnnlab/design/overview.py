@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from cnnlab.design import spec
 from cnnlab.design.arithmetic import analyze
 from cnnlab.errors import LabError
+from cnnlab.text import dims
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,7 @@ def shape_text(shape: tuple[int, ...]) -> str:
     """'28 × 28 × 1' for an image, '10 values' for a vector."""
     if len(shape) == 1:
         return f"{shape[0]:,} values"
-    return " × ".join(f"{d:,}" for d in shape)
+    return dims(shape)
 
 
 def glance(arch: spec.Architecture) -> Glance:

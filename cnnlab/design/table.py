@@ -9,20 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cnnlab.design.arithmetic import LayerStats, Summary
+from cnnlab.text import byte_text, count
+from cnnlab.text import dims as shape_text  # '26 × 26 × 32', as everywhere on the pages
 
 # Column names of the per-layer table, in order.
 COLUMNS = ("No.", "Layer", "Output shape", "Parameters", "How the parameters are counted",
            "Receptive field", "Multiply-adds")
-
-
-def count(value: int) -> str:
-    """1290 -> '1,290'."""
-    return f"{value:,}"
-
-
-def shape_text(shape: tuple[int, ...]) -> str:
-    """(26, 26, 32) -> '26 × 26 × 32'; (1600,) -> '1,600'."""
-    return " × ".join(f"{d:,}" for d in shape)
 
 
 def nowrap(text: str) -> str:
@@ -33,15 +25,6 @@ def nowrap(text: str) -> str:
 def short_count(value: int) -> str:
     """A headline count that fits a small card: exact below a million, else '2.63 M'."""
     return count(value) if value < 1_000_000 else f"{value / 1e6:,.2f} M"
-
-
-def byte_text(size: int) -> str:
-    """A size in bytes as a student reads it: '512 B', '98.0 KB', '1.2 MB' (1 KB = 1,024 bytes)."""
-    if size < 1024:
-        return f"{size:,} B"
-    if size < 1024 ** 2:
-        return f"{size / 1024:,.1f} KB"
-    return f"{size / 1024 ** 2:,.1f} MB"
 
 
 def receptive_text(stats: LayerStats, input_shape: tuple[int, ...]) -> str:

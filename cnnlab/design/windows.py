@@ -53,7 +53,3 @@ def check_fits(position: int, label: str, hw: Pair, kernel: Pair, strides: Pair,
         f"{shown} (the {kernel[0]}x{kernel[1]} {what} does not fit). Use padding='same' or a "
         f"smaller {what}, or remove a pooling layer earlier.", layer=position)
 
-
-def dims(shape: tuple[int, ...]) -> str:
-    """A shape as a student writes it: '26 x 26 x 32' or '1,600'."""
-    return " x ".join(f"{d:,}" for d in shape)

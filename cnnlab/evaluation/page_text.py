@@ -15,10 +15,11 @@ from cnnlab.evaluation.compare import ComparisonRow, HistoryRow
 from cnnlab.design.overview import glance
 from cnnlab.evaluation.metrics import ClassMetrics, Mistake
 from cnnlab.runs.store import RunInfo
+from cnnlab import text
+from cnnlab.text import percent
 from cnnlab.design.spec import Architecture
 from cnnlab.training.page_text import clock
 
-USABLE = ("complete", "cancelled")  # a stopped run kept its last finished epoch's model
 DEFAULT_LABEL = "Default model (shipped with CNN Lab)"
 DEFAULT_MISSING = "Default model (not installed on this server)"
 GALLERY_SIZE = 24  # most confidently wrong images shown
@@ -42,11 +43,6 @@ NO_CONV_NOTE = ("This model's first layer is not a convolution (for a dense base
                 "weight per pixel instead of a kernel that slides over the image.")
 
 
-def percent(value: float | None, digits: int = 2) -> str:
-    """0.98123 -> '98.12%'; '–' when missing."""
-    return "–" if value is None else f"{value * 100:.{digits}f}%"
-
-
 def a(digit: int) -> str:
     """The article before a digit read aloud: 'an 8', 'a 7'."""
     return "an" if digit == 8 else "a"
@@ -57,7 +53,7 @@ def run_options(default_dir: Path, runs: Sequence[RunInfo],
     """Run folder -> label: the shipped default model first, then the usable runs, newest first."""
     options = {str(default_dir): DEFAULT_LABEL if default_installed else DEFAULT_MISSING}
     for info in runs:
-        if info.status in USABLE:
+        if info.has_model:
             stopped = " · stopped early" if info.status == "cancelled" else ""
             score = f" · {percent(info.test_accuracy)}" if info.test_accuracy is not None else ""
             options[str(info.path)] = f"{info.name}{score}{stopped}"
@@ -167,7 +163,7 @@ def cell_captions(indices: Sequence[int], probs: np.ndarray) -> list[str]:
 def comparison_rows(rows: Iterable[ComparisonRow]) -> list[dict[str, str]]:
     """The comparison table as display text, thousands separated; '–' where a value is missing."""
     def count(value: int | None) -> str:
-        return "–" if value is None else f"{value:,}"
+        return "–" if value is None else text.count(value)
     return [{"Run": r.name, "Test accuracy": percent(r.test_accuracy),
              "Test loss": "–" if r.test_loss is None else f"{r.test_loss:.4f}",
              "Parameters": count(r.params), "Multiply-adds per image": count(r.macs),

@@ -13,6 +13,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from cnnlab.convolution.walkthrough import format_number
+from cnnlab.text import dims
 
 HIGHLIGHT = "#ff6b00"  # the current window / output cell, in every figure
 PAD_FILL = "rgba(255, 200, 0, 0.40)"  # the zero border that 'same' padding adds
@@ -185,4 +186,4 @@ def receptive_figure(rings: np.ndarray, title: str = "") -> go.Figure:
 
 def shape_text(shape: Sequence[int]) -> str:
     """(26, 26) -> '26 × 26', for titles."""
-    return " × ".join(str(int(d)) for d in shape)
+    return dims([int(d) for d in shape])

@@ -55,6 +55,11 @@ class RunInfo:
     train_seconds: float | None = None
     epochs_completed: int | None = None
 
+    @property
+    def has_model(self) -> bool:
+        """A finished run, or one stopped early (it kept its last finished epoch's model)."""
+        return self.status in ("complete", "cancelled")
+
 
 @dataclass(frozen=True)
 class Run:

@@ -15,6 +15,7 @@ from cnnlab.training.queue import JobStatus
 from cnnlab.classroom.limits import Limits
 from cnnlab.training.progress import Progress
 from cnnlab.runs.store import RunInfo
+from cnnlab.text import percent
 
 TEST_IMAGES = 10_000  # MNIST's test set, measured after every training
 LEARNING_RATES = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1)
@@ -71,11 +72,6 @@ def ordinal(n: int) -> str:
 
 def plural(count: int, word: str) -> str:
     return f"{count:,} {word}" + ("" if count == 1 else "s")
-
-
-def percent(value: float | None, digits: int = 2) -> str:
-    """0.98123 -> '98.12 %'; '–' when missing."""
-    return "–" if value is None else f"{value * 100:.{digits}f} %"
 
 
 def queue_text(position: int | None) -> str:
@@ -195,4 +191,4 @@ def run_label(run: RunInfo) -> str:
 
 def has_model(run: RunInfo) -> bool:
     """A finished (complete or stopped-early) run has a model to evaluate, rename or download."""
-    return run.status in ("complete", "cancelled")
+    return run.has_model

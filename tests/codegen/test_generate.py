@@ -14,8 +14,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-
 import keras
 import numpy as np
 import pytest
@@ -286,7 +284,7 @@ def test_a_generated_script_trains_and_evaluates(tmp_path: Path) -> None:
               "subset": 500, "epochs": 1, "augment": True}
     script = tmp_path / "cnn.py"
     script.write_text(generate_script(arch, "functional", config, data_path=str(MNIST_DIR)))
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "CUDA_VISIBLE_DEVICES": ""}
+    env = {**os.environ, "CUDA_VISIBLE_DEVICES": ""}  # the log level comes from tests/conftest.py
     done = subprocess.run([sys.executable, str(script)], cwd=tmp_path, env=env,
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]

@@ -1,9 +1,6 @@
 """`python -m cnnlab train`: a tiny training writes a run that loads; bad input exits 2 kindly."""
 
 import json
-import os
-
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import numpy as np
 import pytest

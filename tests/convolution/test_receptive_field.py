@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
 import pytest
 
@@ -11,8 +9,6 @@ from cnnlab.design.arithmetic import analyze
 from cnnlab.convolution.kernels import receptive_field_of_stack, receptive_mask
 from cnnlab.convolution.receptive_field import compare_stack, receptive_rings
 from cnnlab.design.spec import Architecture, Conv2D, Dense, Flatten
-
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 
 @pytest.mark.parametrize("n_layers", [1, 2, 3, 5])

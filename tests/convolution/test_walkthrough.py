@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
 import pytest
 
@@ -12,7 +10,6 @@ from cnnlab.convolution import walkthrough as wt
 from cnnlab.errors import LabError
 from cnnlab.convolution.kernels import KERNELS
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 CASES = [("X (7x7)", "X shape", 1, "valid"), ("Plus (7x7)", "Sobel vertical", 2, "same"),
          ("Vertical edge (6x6)", "box4", 3, "same"), ("Horizontal edge (6x6)", "box2", 1, "same")]
 

@@ -3,8 +3,6 @@
 import pytest
 from hypothesis import given, settings
 
-from cnnlab.design import editing as design_edit
-
 from cnnlab.design import spec
 from cnnlab.design.layers import BY_TYPE
 from cnnlab.design.editing import (architecture, attempt, insert_after, move, new_row,

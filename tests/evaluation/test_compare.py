@@ -1,9 +1,5 @@
 """compare_runs and history_table on small stand-in runs (real saved runs: test_cli_evaluate)."""
 
-import os
-
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any

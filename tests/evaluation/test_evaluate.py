@@ -1,9 +1,6 @@
 """evaluate_model agrees with Keras' own model.evaluate and is internally consistent."""
 
 import json
-import os
-
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import numpy as np
 import pytest

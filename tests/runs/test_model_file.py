@@ -1,10 +1,7 @@
 """Model files: a round trip keeps predictions; anything else is a LabError, never a traceback."""
 
 import io
-import os
 import zipfile
-
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import keras
 import numpy as np

@@ -1,9 +1,5 @@
 """Augmentation moves digits a little, keeps shapes, and only runs on training batches."""
 
-import os
-
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-
 import numpy as np
 
 from cnnlab.training import augmentation as augment

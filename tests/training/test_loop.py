@@ -1,9 +1,5 @@
 """train(): the numbers it streams are Keras' own, stopping keeps the last completed epoch."""
 
-import os
-
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-
 import keras
 import numpy as np
 import pytest

@@ -61,10 +61,10 @@ def test_status_lines_for_every_state():
     assert view.status_line(job(progress=running)).text == view.progress_text(running)
     done = view.status_line(job("done", progress=Progress(state="done", test_accuracy=0.98765,
                                                           elapsed_s=42.2), run_dir=Path("/r")))
-    assert done.kind == "success" and "98.77 %" in done.text and "0:42" in done.text
+    assert done.kind == "success" and "98.77%" in done.text and "0:42" in done.text
     kept = view.status_line(job("cancelled", run_dir=Path("/r"), progress=Progress(
         state="cancelled", test_accuracy=0.5, message="Stopped after 1 of 3 epoch(s).")))
-    assert kept.kind == "warning" and "Stopped after 1 of 3" in kept.text and "50.00 %" in kept.text
+    assert kept.kind == "warning" and "Stopped after 1 of 3" in kept.text and "50.00%" in kept.text
     nothing = view.status_line(job("cancelled"))
     assert nothing.kind == "warning" and "nothing was saved" in nothing.text
     failed = view.status_line(job("failed", error="Training ran out of memory."))
@@ -134,12 +134,12 @@ def test_run_rows_and_labels():
                        epochs_completed=3)
     broken = RunInfo("r2", Path("/r2"), "second", "interrupted", "")
     rows = view.run_rows([complete, broken])
-    assert rows[0] == {"Name": "first", "Status": "complete", "Test accuracy": "98.12 %",
+    assert rows[0] == {"Name": "first", "Status": "complete", "Test accuracy": "98.12%",
                        "Parameters": "225,034", "Epochs": "3", "Training time": "1:23",
                        "Created": "2025-01-31 14:25 UTC"}
     assert rows[1]["Test accuracy"] == rows[1]["Parameters"] == rows[1]["Training time"] == "–"
     assert rows[1]["Status"] == view.RUN_STATUS["interrupted"]
-    assert "98.12 %" in view.run_label(complete) and "first" in view.run_label(complete)
+    assert "98.12%" in view.run_label(complete) and "first" in view.run_label(complete)
     assert view.has_model(complete) and not view.has_model(broken)
 
 

@@ -9,8 +9,6 @@ import os
 import signal
 import time
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-
 import psutil
 import pytest
 

@@ -1,10 +1,7 @@
 """The worker's main function, run in this process: its messages and its friendly failures."""
 
 import multiprocessing
-import os
 import threading
-
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from cnnlab.runs import store as runs
 

@@ -17,17 +17,15 @@ from cnnlab.convolution.by_hand import output_size, output_size_formula, pool2d
 from cnnlab.convolution.kernels import KERNELS, receptive_field_of_stack
 from cnnlab.training.mnist import load_mnist
 from cnnlab.convolution.receptive_field import compare_stack
+from tests.views.conftest import open_page, page
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGE = str(ROOT / "views" / "convolution.py")
+PAGE = page("convolution")
 
 
 @pytest.fixture
-def at():
-    st.cache_resource.clear()
-    app = AppTest.from_file(PAGE, default_timeout=60).run()
-    assert not app.exception
-    return app
+def at(fresh_server):
+    return open_page("convolution")
 
 
 def _codes(app) -> list[str]:

@@ -16,24 +16,17 @@ from cnnlab.design import spec
 from cnnlab.design.arithmetic import analyze
 from cnnlab.design.table import table_rows
 from cnnlab.design.presets import get_preset
+from tests.views.conftest import open_page as open_view, page
 
 REPO = Path(__file__).resolve().parents[2]
-PAGE = str(REPO / "views" / "design.py")
+PAGE = page("design")
 
 
-@pytest.fixture(autouse=True)
-def _fresh_server(tmp_path, monkeypatch):
-    monkeypatch.setenv("CNNLAB_RUNS_DIR", str(tmp_path / "runs"))
-    st.cache_resource.clear()
-    yield
-    st.cache_resource.clear()
+pytestmark = pytest.mark.usefixtures("fresh_server")
 
 
 def open_page() -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=30)
-    at.run()
-    assert not at.exception
-    return at
+    return open_view("design", timeout=30)
 
 
 def load(at: AppTest, key: str) -> AppTest:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 import streamlit as st
@@ -13,13 +12,12 @@ from cnnlab.design.arithmetic import analyze
 from cnnlab.errors import LabError
 from cnnlab.design.presets import get_preset
 from cnnlab.design.spec import Architecture, Conv2D, Dense
+from tests.views.conftest import APP
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")  # Home is the app's default page
 
 
 @pytest.fixture
-def at():
-    st.cache_resource.clear()
+def at(fresh_server):
     return AppTest.from_file(APP, default_timeout=60)
 
 

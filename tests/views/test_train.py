@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from pathlib import Path
 
 import pytest
 import streamlit as st
@@ -26,22 +25,18 @@ from cnnlab.classroom.settings import load_settings
 from cnnlab.design.spec import Architecture, Conv2D, Dense, Flatten, MaxPooling2D
 from cnnlab.classroom.caps import check
 from ui import resources
+from tests.views.conftest import APP
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 START = "FormSubmitter:train_form-Start training"
 TINY = Architecture((Conv2D(4, (3, 3)), MaxPooling2D((2, 2)), Flatten(), Dense(10, "softmax")))
 
 
 @pytest.fixture(autouse=True)
-def server(tmp_path, monkeypatch):
-    """A fresh 'server' per test: runs in tmp, new caches, and the job manager shut down after."""
-    monkeypatch.setenv("CNNLAB_RUNS_DIR", str(tmp_path / "runs"))
+def server(fresh_server, monkeypatch):
+    """A fresh 'server' per test (tests/views/conftest.py), one worker, shut down after."""
     monkeypatch.setenv("CNNLAB_MAX_WORKERS", "1")
-    monkeypatch.setenv("TF_CPP_MIN_LOG_LEVEL", "2")
-    st.cache_resource.clear()
-    yield tmp_path / "runs"
+    yield fresh_server
     resources.job_manager().shutdown(timeout_s=30)  # no worker outlives the test
-    st.cache_resource.clear()
 
 
 def open_train(design: Architecture | None = None, lab: str | None = None) -> AppTest:

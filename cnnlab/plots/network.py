@@ -126,10 +126,10 @@ def network_figure(summary: Summary, title: str | None = None) -> go.Figure:
     boxes = volume_boxes(summary)
     shapes = [shape for box in boxes for shape in _face_shapes(box)]
     top = max(b.height / 2 + b.slant[1] for b in boxes)
-    crowded = len(boxes) > 5  # alternate the label rows so neighbours do not overlap
-    name_y = [top + 1.0 + (1.3 if crowded and i % 2 else 0.0) for i in range(len(boxes))]
-    shape_y = [-MAX_HEIGHT / 2 - 1.0 - (1.3 if crowded and i % 2 else 0.0)
-               for i in range(len(boxes))]
+    # staggered label rows (2 above 5 boxes, 3 above 10) so neighbours' labels do not overlap
+    rows = 1 if len(boxes) <= 5 else 2 if len(boxes) <= 10 else 3
+    name_y = [top + 1.0 + 1.3 * (i % rows) for i in range(len(boxes))]
+    shape_y = [-MAX_HEIGHT / 2 - 1.0 - 1.3 * (i % rows) for i in range(len(boxes))]
     centers = [b.center for b in boxes]
     data = [
         _text_trace("layer", centers, name_y, [b.name for b in boxes], "#31333f"),
@@ -143,7 +143,7 @@ def network_figure(summary: Summary, title: str | None = None) -> go.Figure:
     layout = dict(
         title=title, height=340, margin={"l": 10, "r": 10, "t": 40 if title else 10, "b": 10},
         plot_bgcolor="white", paper_bgcolor="white", hovermode="closest", dragmode=False,
-        xaxis={"visible": False, "range": [-1.8, right + 2.0], "fixedrange": True},
+        xaxis={"visible": False, "range": [-1.8, right + max(2.0, 0.3 * len(boxes[-1].name))], "fixedrange": True},
         yaxis={"visible": False, "range": [min(shape_y) - 1.0, max(name_y) + 1.0],
                "fixedrange": True},
         shapes=shapes)

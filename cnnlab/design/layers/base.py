@@ -188,6 +188,19 @@ def window_words(strides: Pair, padding: str, default: Pair = (1, 1)) -> str:
     return words + (", zero-padded" if padding == "same" else "")
 
 
+def stride_label(strides: Pair) -> str:
+    """' stride 2x2' for a layer's one-line label; empty at stride 1."""
+    return "" if strides == (1, 1) else f" stride {size(strides)}"
+
+
+def depthwise_code(layer: Any) -> list[str]:
+    """The arguments after the kernel of a depthwise or separable convolution, defaults left out."""
+    args = window_code(layer.strides, (1, 1), layer.padding)
+    if layer.depth_multiplier != 1:
+        args.append(f"depth_multiplier={layer.depth_multiplier}")
+    return args + activation_code(layer.activation)
+
+
 def activation_code(name: str) -> list[str]:
     return [] if name == "linear" else [f'activation="{name}"']
 

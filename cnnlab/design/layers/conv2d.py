@@ -7,8 +7,8 @@ from typing import Any, ClassVar
 
 from cnnlab.design.layers.base import (ACTIVATION, FILTERS, KERNEL, PADDING, STRIDES, Field,
                                        LayerType, Pair, Shape, Step, activation_code,
-                                       activation_words, change, dims, n, pair_code,
-                                       params_words, size, sliding, window_code, window_words)
+                                       activation_words, change, dims, n, pair_code, params_words,
+                                       size, sliding, stride_label, window_code, window_words)
 from cnnlab.errors import LabError
 
 DILATION = Field("dilation_rate", "dilation", "dilation",
@@ -54,7 +54,7 @@ class Conv2D(LayerType):
                            position)
 
     def describe(self) -> str:
-        stride = "" if self.strides == (1, 1) else f" stride {size(self.strides)}"
+        stride = stride_label(self.strides)
         dilation = "" if self.dilation_rate == (1, 1) else f" dilation {size(self.dilation_rate)}"
         return f"Conv2D {self.filters} {size(self.kernel_size)}{stride}{dilation} {self.padding}"
 

@@ -11,10 +11,9 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from cnnlab.design.layers.base import (ACTIVATION, DEPTH_MULTIPLIER, KERNEL, PADDING, STRIDES,
-                                       Field, LayerType, Pair, Shape, Step, activation_code,
-                                       activation_words, change, dims, n, pair_code,
-                                       params_words, saving, size, sliding, window_code,
-                                       window_words)
+                                       Field, LayerType, Pair, Shape, Step, activation_words,
+                                       change, depthwise_code, dims, n, pair_code, params_words,
+                                       saving, size, sliding, stride_label, window_words)
 from cnnlab.errors import LabError
 
 
@@ -40,7 +39,7 @@ class DepthwiseConv2D(LayerType):
     color: ClassVar[str] = "#7fb2ef"
 
     def describe(self) -> str:
-        stride = "" if self.strides == (1, 1) else f" stride {size(self.strides)}"
+        stride = stride_label(self.strides)
         times = "" if self.depth_multiplier == 1 else f" x{self.depth_multiplier}"
         return f"DepthwiseConv2D {size(self.kernel_size)}{times}{stride} {self.padding}"
 
@@ -76,11 +75,7 @@ class DepthwiseConv2D(LayerType):
                                   activation=self.activation, name=name)
 
     def code_args(self) -> list[str]:
-        args = [pair_code(self.kernel_size)]
-        args += window_code(self.strides, (1, 1), self.padding)
-        if self.depth_multiplier != 1:
-            args.append(f"depth_multiplier={self.depth_multiplier}")
-        return args + activation_code(self.activation)
+        return [pair_code(self.kernel_size)] + depthwise_code(self)
 
     def comment(self, row: Any) -> str:
         how = window_words(self.strides, self.padding)

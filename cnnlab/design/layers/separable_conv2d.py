@@ -12,9 +12,9 @@ from typing import Any, ClassVar
 
 from cnnlab.design.layers.base import (ACTIVATION, DEPTH_MULTIPLIER, FILTERS, KERNEL, PADDING,
                                        STRIDES, Field, LayerType, Pair, Shape, Step,
-                                       activation_code, activation_words, change, dims, n,
+                                       activation_words, change, depthwise_code, dims, n,
                                        pair_code, params_words, saving, size, sliding,
-                                       window_code, window_words)
+                                       stride_label, window_words)
 from cnnlab.errors import LabError
 
 
@@ -42,7 +42,7 @@ class SeparableConv2D(LayerType):
     color: ClassVar[str] = "#5a9be6"
 
     def describe(self) -> str:
-        stride = "" if self.strides == (1, 1) else f" stride {size(self.strides)}"
+        stride = stride_label(self.strides)
         return f"SeparableConv2D {self.filters} {size(self.kernel_size)}{stride} {self.padding}"
 
     def picture_label(self) -> str:
@@ -80,11 +80,7 @@ class SeparableConv2D(LayerType):
                                   activation=self.activation, name=name)
 
     def code_args(self) -> list[str]:
-        args = [str(self.filters), pair_code(self.kernel_size)]
-        args += window_code(self.strides, (1, 1), self.padding)
-        if self.depth_multiplier != 1:
-            args.append(f"depth_multiplier={self.depth_multiplier}")
-        return args + activation_code(self.activation)
+        return [str(self.filters), pair_code(self.kernel_size)] + depthwise_code(self)
 
     def comment(self, row: Any) -> str:
         how = window_words(self.strides, self.padding)

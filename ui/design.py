@@ -33,6 +33,7 @@ PUBLISHED_KEY = "design_published"  # the last design this page passed to sessio
 IMPORT_ERROR_KEY = "design_import_error"
 IMPORT_NOTE_KEY = "design_import_note"
 MAX_STRIDE = 8  # also the largest dilation offered
+LIMIT_START = 6.0  # a cap switched on starts at ReLU6's, the one MobileNet uses
 WIDGET_WIDTH = 110  # pixels: room for "activation" and a three-digit number
 HELP = {  # the widgets a page adds beside the layer's own fields (whose help is in its Field)
     "square": "Keep kernel and stride the same in height and width.",
@@ -156,6 +157,10 @@ def sync() -> list[design_edit.Row]:
         square = get("square", _square(row))
         window = next((row[f.name] for f in cls.fields if f.kind == "window"), None)
         for f in cls.fields:
+            if f.kind == "limit":  # a toggle says whether there is a cap, a number what it is
+                on = get(f"{f.name}_on", row[f.name] is not None)
+                row[f.name] = get(f.name, row[f.name] or LIMIT_START) if on else None
+                continue
             if f.kind not in PAIR_KINDS:
                 row[f.name] = get(f.name, row[f.name])
                 continue
@@ -233,7 +238,10 @@ def _field(cls: type[LayerType], field: Field, row: design_edit.Row, limits: Lim
     elif field.kind == "rate":
         _decimal(field, uid, float(value), 0.0, max(0.95, value), 0.05)
     elif field.kind == "limit":
-        _decimal(field, uid, value, 0.0, None, 1.0)
+        on = st.session_state.get(key(uid, f"{field.name}_on"), value is not None)
+        _toggle("cap", uid, f"{field.name}_on", on, field.help)
+        if on:
+            _decimal(field, uid, value or LIMIT_START, 0.01, None, 1.0)
     else:  # flag
         _toggle(field.label, uid, field.name, value, field.help)
 

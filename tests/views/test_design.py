@@ -289,3 +289,28 @@ def test_design_warnings_are_shown():
     assert not at.exception and not at.error
     expected = analyze(shown_design(at)).warnings
     assert expected and [w.value for w in at.warning] == list(expected)
+
+
+def test_the_new_layer_types_edit_like_the_others():
+    """MobileNet's preset: its dilation, bias, ReLU cap, border and depth multiplier widgets."""
+    at = load(open_page(), "mobilenet_small")
+    arch = get_preset("mobilenet_small").arch
+    assert shown_design(at) == arch and table(at) == table_rows(analyze(arch))
+    first, relu, pad, sep = uid(at, 1), uid(at, 3), uid(at, 10), uid(at, 11)
+    at.number_input(key=f"design_{first}_dilation_h").set_value(2).run()  # with stride 2
+    assert any("dilation_rate" in e.value for e in at.error)
+    at.number_input(key=f"design_{first}_stride_h").set_value(1).run()
+    at.toggle(key=f"design_{first}_use_bias").set_value(True).run()
+    at.number_input(key=f"design_{relu}_max_value").set_value(1.5).run()
+    at.toggle(key=f"design_{uid(at, 6)}_max_value_on").set_value(False).run()
+    at.number_input(key=f"design_{pad}_border_h").set_value(2).run()
+    at.number_input(key=f"design_{sep}_depth_multiplier").set_value(2).run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    layers = shown_design(at).layers
+    assert (layers[0].dilation_rate, layers[0].strides, layers[0].use_bias) == ((2, 2), (1, 1),
+                                                                                True)
+    assert layers[2] == spec.ReLU(1.5) and layers[5] == spec.ReLU()
+    assert layers[9] == spec.ZeroPadding2D((2, 2))
+    assert layers[10].depth_multiplier == 2
+    assert table(at) == table_rows(analyze(shown_design(at)))
+    assert "layers.SeparableConv2D(64, 3, strides=2, depth_multiplier=2, " in code(at)

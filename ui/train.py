@@ -25,6 +25,7 @@ from cnnlab.runs.downloads import download_name, mime_type, run_file_bytes
 from cnnlab.runs.store import RunInfo
 from ui import resources
 from ui import session
+from cnnlab.text import percent
 
 JOB_KEY = "train_job_id"  # the job this session started last
 STOP_KEY = "train_stop_asked"  # ids of jobs whose Stop was clicked
@@ -94,7 +95,7 @@ def settings_form(limits: Limits) -> tuple[dict[str, Any], str] | None:
                                  "seeded choice). Fewer trains faster; more usually scores "
                                  f"higher. This server allows up to {limits.max_subset:,}.")
             st.select_slider("Validation split", view.VALIDATION_SPLITS, key="train_val_split",
-                             format_func=lambda v: f"{v:.0%}",
+                             format_func=lambda v: percent(v, 0),
                              help="The share of those images held out of training and scored "
                                   "after every epoch: a gap between training and validation "
                                   "accuracy means the network memorizes.")
@@ -150,7 +151,7 @@ def _job_panel(job: JobStatus, owner: str) -> None:
         getattr(st, line.kind)(line.text)
         progress = job.progress
         if job.state == "running":
-            st.progress(progress.fraction, text=f"{progress.fraction:.0%} of all batches")
+            st.progress(progress.fraction, text=f"{percent(progress.fraction, 0)} of all batches")
         if job.state in ("running", "done", "cancelled") and progress.epochs:
             st.plotly_chart(progress_figure(progress, uirevision=job.job_id),
                             config=PLOT_CONFIG, key=f"train_chart_{job.job_id}")

@@ -16,6 +16,7 @@ from cnnlab.plots import convolution as plots
 from cnnlab.convolution.receptive_field import compare_stack, receptive_rings
 from ui import resources
 from ui import session
+from cnnlab.text import percent
 
 owner = session.student_id()
 STEP = "conv_step"
@@ -226,7 +227,7 @@ def receptive_field() -> None:
                 f"{stack.stacked_per_pair}**. With C = {channels:,} channels in and out:")
             m_stack, m_single = st.columns(2)
             m_stack.metric(f"{n_layers} × 3×3 layers", f"{stack.stacked_weights:,} weights",
-                           f"{stack.saving:.0%} fewer", delta_arrow="off")
+                           f"{percent(stack.saving, 0)} fewer", delta_arrow="off")
             m_single.metric(f"1 × {stack.field}×{stack.field} layer", f"{stack.single_weights:,} weights")
             st.caption(f"Weights = per-pair count × C² (biases not counted). The stack also puts "
                        f"{n_layers} ReLUs where the big kernel has one, so it can describe more "

@@ -15,6 +15,7 @@ from cnnlab.drawing.preprocess import EMPTY_MESSAGE, is_empty, preprocess_digit
 from ui import draw as draw_glue
 from ui import resources
 from ui import session
+from cnnlab.text import percent
 
 owner = session.student_id()
 config = resources.settings()
@@ -72,7 +73,7 @@ with right:
     if probs is not None:
         st.subheader("What the model reads")
         for column, (rank, (digit, p)) in zip(st.columns(3), enumerate(top_k(probs, 3))):
-            column.metric(("1st", "2nd", "3rd")[rank] + " choice", str(digit), f"{p:.1%}",
+            column.metric(("1st", "2nd", "3rd")[rank] + " choice", str(digit), percent(p, 1),
                           delta_color="off", delta_arrow="off", border=rank == 0)
         st.plotly_chart(digits.probability_bars(probs, height=300), width="stretch",
                         key="draw_probs", config={"displayModeBar": False})

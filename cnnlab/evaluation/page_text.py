@@ -135,7 +135,7 @@ def class_summary(cm: np.ndarray, per_class: Sequence[ClassMetrics]) -> str:
 
 def cell_text(true_digit: int, predicted_digit: int, count: int, support: int, shown: int) -> str:
     """What the chosen confusion-matrix cell holds, and how much of it is shown."""
-    share = f" ({count / support:.1%} of the {support:,} test {true_digit}s)" if support else ""
+    share = f" ({percent(count / support, 1)} of the {support:,} test {true_digit}s)" if support else ""
     if true_digit == predicted_digit:
         what = f"{count:,} test images of {a(true_digit)} {true_digit} were read correctly{share}."
     elif count == 0:
@@ -151,13 +151,13 @@ def cell_text(true_digit: int, predicted_digit: int, count: int, support: int, s
 
 def mistake_caption(mistake: Mistake) -> str:
     """'7 → 2 (99%)': true digit, predicted digit, the probability given to the wrong digit."""
-    return f"{mistake.true} → {mistake.predicted} ({mistake.confidence:.0%})"
+    return f"{mistake.true} → {mistake.predicted} ({percent(mistake.confidence, 0)})"
 
 
 def cell_captions(indices: Sequence[int], probs: np.ndarray) -> list[str]:
     """'#1234 · 87%': the test image's index and the probability of the predicted digit."""
     p = np.asarray(probs)
-    return [f"#{int(i)} · {float(p[int(i)].max()):.0%}" for i in indices]
+    return [f"#{int(i)} · {percent(float(p[int(i)].max()), 0)}" for i in indices]
 
 
 def comparison_rows(rows: Iterable[ComparisonRow]) -> list[dict[str, str]]:

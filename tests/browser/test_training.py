@@ -30,7 +30,7 @@ def test_train_watch_live_then_evaluate(server, page):
     assert drawn and max(watch.final.points, *drawn) > min(drawn), (
         f"the live chart never grew: {[(round(r.seconds, 1), r.points) for r in watch.readings]}")
     assert watch.final.status.startswith("Done: test accuracy")
-    assert re.search(r"\d+\.\d\d %", watch.final.status)
+    assert re.search(r"\d+\.\d\d%", watch.final.status)  # cnnlab.text.percent
     assert name in page_text(page)
     assert not exceptions(page)
 

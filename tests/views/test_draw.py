@@ -30,6 +30,7 @@ from cnnlab.runs.model_file import load_model
 from cnnlab.drawing.predict import predict_probabilities, top_k
 from cnnlab.drawing.preprocess import EMPTY_MESSAGE, preprocess_digit
 from cnnlab.design.spec import Architecture
+from cnnlab.text import percent
 from tests.tiny_runs import DENSE, train_tiny_run
 
 PAGE = str(Path(__file__).resolve().parents[2] / "views" / "draw.py")
@@ -196,7 +197,7 @@ def test_choosing_a_model_is_shared_with_the_other_pages(at, runs_dir):
     at.run()
     labels = at.selectbox(key="draw_model").options
     for info in runs.list_runs(runs_dir, OWNER):
-        assert f"{info.name} ({info.test_accuracy:.1%} test accuracy)" in labels
+        assert f"{info.name} ({percent(info.test_accuracy)} test accuracy)" in labels
     at.selectbox(key="draw_model").set_value(str(run)).run()
     assert at.session_state["selected_run"] == str(run)
     at.selectbox(key="draw_model").set_value(os.environ["CNNLAB_DEFAULT_MODEL_DIR"]).run()

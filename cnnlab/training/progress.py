@@ -145,7 +145,7 @@ class ProgressTracker:
         steps per execution Keras may number an epoch's last, shorter execution past its end."""
         self._batch = min(batch + 1, self.batches_per_epoch)
         now = self._last_batch_t = self.clock()
-        if now >= self._next_report:
+        if now >= self._next_report or not self.points:  # the chart's first point goes at once
             self._record(logs)
             self._emit(self._snapshot("training", now, logs))
 

@@ -145,3 +145,28 @@ def test_a_killed_worker_fails_kindly_and_its_run_lists_as_interrupted(manager_f
     jm.shutdown(timeout_s=0.5)
     assert jm.status(queued).state in ("interrupted", "cancelled")
     assert not [p for p in multiprocessing.active_children() if p.name.startswith("cnnlab-job-")]
+
+
+def test_a_warm_worker_takes_the_job_and_a_fresh_one_takes_its_place(manager_factory, tmp_path):
+    jm = manager_factory(max_workers=1)
+
+    def ready_worker():
+        with jm._lock:
+            for worker in jm._idle:
+                worker.poll()
+            return next((w for w in jm._idle if w.ready), None)
+
+    warm = wait_for(ready_worker, what="a warm worker (TensorFlow imported, MNIST loaded)")
+    assert warm.process.name == "cnnlab-warm" and psutil.Process(warm.process.pid).is_running()
+    long = TrainConfig(epochs=20, subset=3000, batch_size=16, validation_split=0.0)
+    job = jm.submit("ann", CONV, long, "warm")
+    wait_for(lambda: jm.status(job).progress.state == "training", what="training to start")
+    assert worker_pid(job) == warm.process.pid  # the pre-started process runs the job
+    # while every slot is busy, one spare waits for the next job in a fresh process
+    spare = wait_for(lambda: [w for w in jm._idle if w is not warm], what="a spare")[0]
+    assert spare.process.pid != warm.process.pid
+    assert jm.cancel(job, "ann")
+    wait_for(lambda: jm.status(job).state != "running", what="the stop")
+    wait_for(lambda: not warm.alive, what="the used worker to exit")
+    assert len([p for p in multiprocessing.active_children()
+                if p.name.startswith(("cnnlab-job-", "cnnlab-warm"))]) <= jm.max_workers + 1

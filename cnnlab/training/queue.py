@@ -8,9 +8,9 @@ workers that died.
 
 Every free slot holds a warm worker (`warm=True`): a process started in advance that has
 imported TensorFlow and loaded MNIST, so a job given to it starts training at once. When
-every slot is busy, one spare warm worker waits for the next slot to free. Each worker runs
-one job and exits, and a fresh warm worker takes its place; so there are at most
-`max_workers` trainings and `max_workers + 1` worker processes.
+every slot is busy and jobs wait, one spare warm worker waits for the next slot to free.
+Each worker runs one job and exits, and a fresh warm worker takes its place; so there are at
+most `max_workers` trainings and `max_workers + 1` worker processes.
 
 A distributed engine (Celery, Ray, a Kubernetes Job per run) plugs in by implementing the same
 five methods: `submit` enqueues the design and config (plain JSON) on the cluster's queue,
@@ -246,23 +246,31 @@ class JobManager:
         return self._idle.pop(0) if self._idle else None
 
     def _keep_warm(self) -> None:
-        """Start warm workers for the free slots, or one spare when all are busy (none for 10 s
-        after one died while waiting, so a broken installation does not spawn in a loop)."""
+        """Start a warm worker for a free slot, or one spare when every slot is busy and jobs
+        wait. One process starts up at a time (none while a job's worker is still starting),
+        so start-ups never compete with each other or with a student's job for the CPU; none
+        for 10 s after a worker died while waiting, so a broken installation cannot loop."""
         if not self.warm or time.monotonic() - self._idle_died < 10.0:
             return
+        for worker in self._idle:
+            worker.poll()  # reads its "ready"
         for worker in [w for w in self._idle if not w.alive]:
             worker.close()
             self._idle.remove(worker)
             self._idle_died = time.monotonic()
             return
-        while len(self._idle) < max(self.max_workers - len(self._running), 1):
-            worker = WarmWorker(self._context, self.threads, self._nice_level(), self.mnist_dir)
-            try:
-                worker.start()
-            except Exception:  # no process can be started now: jobs start cold, try again later
-                self._idle_died = time.monotonic()
-                raise
-            self._idle.append(worker)
+        starting = any(not w.ready for w in self._idle) or any(
+            self._jobs[j].progress.state == "starting" for j in self._running)
+        wanted = max(self.max_workers - len(self._running), 1 if self._queue else 0)
+        if starting or len(self._idle) >= wanted:
+            return
+        worker = WarmWorker(self._context, self.threads, self._nice_level(), self.mnist_dir)
+        try:
+            worker.start()
+        except Exception:  # no process can be started now: jobs start cold, try again later
+            self._idle_died = time.monotonic()
+            raise
+        self._idle.append(worker)
 
     def _nice_level(self) -> int:
         """The nice level a training runs at: `worker_nice` below the server's, at most 19."""

@@ -21,7 +21,7 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from cnnlab import training  # noqa: E402
+from cnnlab.training import loop as training  # noqa: E402
 from cnnlab.training.build import build_model  # noqa: E402
 from cnnlab.training.config import TrainConfig  # noqa: E402
 from cnnlab.training.mnist import load_mnist, subset  # noqa: E402

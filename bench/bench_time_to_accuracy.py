@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import keras  # noqa: E402
 
-from cnnlab import training  # noqa: E402
+from cnnlab.training import loop as training  # noqa: E402
 from cnnlab.training.config import TrainConfig  # noqa: E402
 from cnnlab.training.mnist import load_mnist  # noqa: E402
 from cnnlab.design.presets import get_preset  # noqa: E402

@@ -17,7 +17,8 @@ import streamlit as st
 from cnnlab.runs import store as runstore
 from cnnlab.training import page_text as view
 from cnnlab.errors import LabError
-from cnnlab.training.config import LABEL_FORMATS, OPTIMIZERS
+from cnnlab.training import recipes
+from cnnlab.training.config import LABEL_FORMATS, LR_SCHEDULES, OPTIMIZERS
 from cnnlab.training.queue import JobStatus
 from cnnlab.classroom.limits import Limits
 from cnnlab.plots.training import progress_figure
@@ -34,7 +35,8 @@ NOTICE_KEY = "train_notice"  # (kind, text) left by a run action for the next ru
 FIELDS = {"optimizer": "train_optimizer", "learning_rate": "train_lr", "momentum": "train_momentum",
           "batch_size": "train_batch_size", "epochs": "train_epochs",
           "validation_split": "train_val_split", "label_format": "train_labels",
-          "subset": "train_subset", "seed": "train_seed", "augment": "train_augment"}
+          "subset": "train_subset", "seed": "train_seed", "augment": "train_augment",
+          "lr_schedule": "train_lr_schedule"}
 AUGMENT_HELP = ("Each epoch, every training image is randomly turned (up to ±10°), shifted (up to "
                 "±10 %) and zoomed (up to ±10 %), so the network never sees exactly the same "
                 "digit twice. Slower per epoch, and it usually pays off only over more epochs. "
@@ -63,8 +65,21 @@ def _suggest_lr() -> None:
     st.session_state["train_lr"] = view.SUGGESTED_LR[st.session_state["train_optimizer"]]
 
 
+def _use_recipe(values: dict[str, Any], limits: Limits) -> None:
+    """Fill the form with a recipe's settings (within this server's caps)."""
+    values = view.capped(values, limits)
+    values["batch_size"] = view.nearest(view.batch_size_options(limits.max_batch_size),
+                                        values["batch_size"])
+    for field, value in values.items():
+        st.session_state[FIELDS[field]] = value
+
+
 def settings_form(limits: Limits) -> tuple[dict[str, Any], str] | None:
     """The training settings; returns (TrainConfig fields, run name) when Start is clicked."""
+    recipe_col, note_col = st.columns([1, 3], vertical_alignment="center")
+    recipe_col.button("Use the fast recipe", key="train_fast_recipe", icon=":material/bolt:",
+                      on_click=_use_recipe, args=(recipes.FAST, limits))
+    note_col.caption(recipes.FAST_NOTE)
     optimizer = st.radio("Optimizer", OPTIMIZERS, key="train_optimizer", horizontal=True,
                          on_change=_suggest_lr, format_func=lambda o: {"sgd": "SGD", "adam": "Adam",
                                                                       "rmsprop": "RMSprop"}[o])
@@ -76,6 +91,9 @@ def settings_form(limits: Limits) -> tuple[dict[str, Any], str] | None:
                              format_func=lambda v: f"{v:g}",
                              help="How big each weight update is. Too small: slow progress. "
                                   "Too big: the loss jumps around or explodes.")
+            st.radio("Learning-rate schedule", LR_SCHEDULES, key="train_lr_schedule",
+                     horizontal=True, format_func=lambda v: v.replace("_", "-"),
+                     help=" ".join(recipes.LR_SCHEDULE_HELP.values()))
             if optimizer == "sgd":
                 st.slider("Momentum", 0.0, 0.99, step=0.01, key="train_momentum",
                           help="How much of the previous step carries over into the next one.")
@@ -160,6 +178,9 @@ def _job_panel(job: JobStatus, owner: str) -> None:
                        "included, so it can sit below validation, which scores the end-of-epoch "
                        "network on held-out images. Training far above validation means the "
                        "network memorizes its training images.")
+            best = view.best_epoch_line(progress)
+            if best and job.state != "running":
+                st.caption(best)
         if job.active:
             asked = job.job_id in st.session_state.get(STOP_KEY, ())
             st.button("Stop training", key=f"train_stop_{job.job_id}", icon=":material/stop:",

@@ -153,8 +153,11 @@ if compared:
             glue.keep_choice("evaluate_curve", curves, evaluate_view.default_curve(history, names))
             curve = st.selectbox("Learning curve", curves, key="evaluate_curve",
                                  format_func=evaluate_view.CURVES.get)
+            against = st.radio("Against", ("epoch", "seconds"), key="evaluate_against",
+                               horizontal=True, format_func=evaluate_view.AGAINST.get)
             st.plotly_chart(plots.history_overlay(history, curve, evaluate_view.CURVES[curve],
-                                                  names=names),
+                                                  names=names, seconds=None if against == "epoch"
+                                                  else compare.epoch_seconds(compared)),
                             key="evaluate_histories", config=NO_BAR)
             note = evaluate_view.missing_curve_note(history, names, curve)
             if note:

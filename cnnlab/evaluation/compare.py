@@ -16,6 +16,7 @@ from typing import Any, Iterable, NamedTuple, Sequence
 
 from cnnlab.design.arithmetic import analyze
 from cnnlab.errors import LabError
+from cnnlab.training.progress import elapsed_seconds, time_to_best
 
 CURVES = ("loss", "accuracy", "val_loss", "val_accuracy")  # the learning curves worth overlaying
 
@@ -31,6 +32,8 @@ class ComparisonRow:
     train_seconds: float | None
     epochs: int | None  # epochs actually completed
     test_loss: float | None = None
+    best_accuracy: float | None = None  # best validation (else training) accuracy of an epoch
+    seconds_to_best: float | None = None  # training seconds until the end of that epoch
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -133,13 +136,16 @@ def compare_runs(runs: Iterable[Any]) -> list[ComparisonRow]:
         if epochs is None:
             epochs = len(epoch_records(_field(run, "history"))) or _number(
                 _lookup(run, ("epochs",)), int)
+        best = time_to_best(epoch_records(_field(run, "history")))
         rows.append(ComparisonRow(
             name=name,
             test_accuracy=_number(_lookup(run, ("test_accuracy",)), float),
             params=params, macs=macs,
             train_seconds=_number(_lookup(run, ("train_seconds",)), float),
             epochs=epochs,
-            test_loss=_number(_lookup(run, ("test_loss",)), float)))
+            test_loss=_number(_lookup(run, ("test_loss",)), float),
+            best_accuracy=None if best is None else best.accuracy,
+            seconds_to_best=None if best is None else best.elapsed_s))
     return rows
 
 
@@ -153,4 +159,15 @@ def history_table(runs: Iterable[Any], metrics: Sequence[str] = CURVES) -> list[
                 value = _number(record.get(metric), float)
                 if value is not None and value == value and abs(value) != float("inf"):
                     out.append(HistoryRow(name, record["epoch"], metric, value))
+    return out
+
+
+def epoch_seconds(runs: Iterable[Any]) -> dict[str, dict[int, float]]:
+    """Per run name, the training seconds at the end of each epoch (epochs without a recorded
+    time are left out): the x axis for "accuracy against training seconds"."""
+    runs = list(runs)
+    out = {}
+    for run, name in zip(runs, unique_names(runs)):
+        records = epoch_records(_field(run, "history"))
+        out[name] = {r["epoch"]: s for r, s in zip(records, elapsed_seconds(records)) if s is not None}
     return out

@@ -160,6 +160,9 @@ def cell_captions(indices: Sequence[int], probs: np.ndarray) -> list[str]:
     return [f"#{int(i)} · {percent(float(p[int(i)].max()), 0)}" for i in indices]
 
 
+AGAINST = {"epoch": "epochs", "seconds": "training seconds (faster is further left)"}
+
+
 def comparison_rows(rows: Iterable[ComparisonRow]) -> list[dict[str, str]]:
     """The comparison table as display text, thousands separated; '–' where a value is missing."""
     def count(value: int | None) -> str:
@@ -167,7 +170,16 @@ def comparison_rows(rows: Iterable[ComparisonRow]) -> list[dict[str, str]]:
     return [{"Run": r.name, "Test accuracy": percent(r.test_accuracy),
              "Test loss": "–" if r.test_loss is None else f"{r.test_loss:.4f}",
              "Parameters": count(r.params), "Multiply-adds per image": count(r.macs),
-             "Training time": clock(r.train_seconds), "Epochs": count(r.epochs)} for r in rows]
+             "Training time": clock(r.train_seconds), "Epochs": count(r.epochs),
+             "Best accuracy after": seconds_to_best(r.best_accuracy, r.seconds_to_best)}
+            for r in rows]
+
+
+def seconds_to_best(accuracy: float | None, seconds: float | None) -> str:
+    """'99.12% at 7.4 s': the best epoch's accuracy and the training seconds it took; '–'."""
+    if accuracy is None:
+        return "–"
+    return percent(accuracy) + ("" if seconds is None else f" at {seconds:.1f} s")
 
 
 def available_curves(rows: Iterable[HistoryRow]) -> list[str]:

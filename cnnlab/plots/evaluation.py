@@ -14,7 +14,7 @@ from __future__ import annotations
 import base64
 import io
 import math
-from typing import Sequence
+from typing import Mapping, Sequence
 
 import numpy as np
 import plotly.graph_objects as go
@@ -202,27 +202,36 @@ def filter_grid(kernels: np.ndarray, columns: int = 8, pixel: float = 22.0) -> g
 
 
 def history_overlay(rows: Sequence[HistoryRow], metric: str, title: str | None = None,
-                    names: Sequence[str] | None = None, height: int = 360) -> go.Figure:
-    """One line per run of `metric` against the epoch (accuracy in percent); `names` fixes the
-    runs' order and so their colours (the same as in accuracy_vs_params for the same list)."""
+                    names: Sequence[str] | None = None, height: int = 360,
+                    seconds: Mapping[str, Mapping[int, float]] | None = None) -> go.Figure:
+    """One line per run of `metric` against the epoch, or, given `seconds` (compare.epoch_seconds),
+    against the training seconds at each epoch's end (faster to the same accuracy is further
+    left); accuracy in percent; `names` fixes the runs' order and so their colours (as in
+    accuracy_vs_params)."""
+    by_time = seconds is not None
     names = list(names) if names is not None else list(dict.fromkeys(r.run for r in rows))
     is_acc = metric.endswith("accuracy")
     value = "%{y:.2%}" if is_acc else "%{y:.4f}"
     lines = []
     for i, name in enumerate(names):
-        points = sorted((r.epoch, r.value) for r in rows if r.run == name and r.metric == metric)
+        times = seconds.get(name, {}) if by_time else {}
+        points = sorted(((times[r.epoch] if by_time else r.epoch), r.value) for r in rows
+                        if r.run == name and r.metric == metric
+                        and (not by_time or r.epoch in times))
         if not points:
             continue
         lines.append(dict(
             type="scatter", x=[p[0] for p in points], y=[p[1] for p in points],
             mode="lines+markers", name=name,
             line=dict(color=RUN_COLORS[i % len(RUN_COLORS)], width=2),
-            hovertemplate=f"{name}<br>epoch %{{x}}<br>{metric} {value}<extra></extra>"))
+            hovertemplate=f"{name}<br>{'%{x:.1f} s' if by_time else 'epoch %{x}'}<br>{metric} "
+                          f"{value}<extra></extra>"))
     yaxis = dict(title=dict(text=title or metric))
     if is_acc:
         yaxis["tickformat"] = ".1%"
     return go.Figure(data=lines, layout=dict(
-        xaxis=dict(title=dict(text="epoch"), dtick=1, zeroline=False), yaxis=yaxis,
+        xaxis=dict(title=dict(text="training seconds"), rangemode="tozero") if by_time else
+        dict(title=dict(text="epoch"), dtick=1, zeroline=False), yaxis=yaxis,
         height=height, margin=dict(l=10, r=10, t=30, b=10), template="plotly_white",
         legend=dict(orientation="h", yanchor="top", y=-0.28, x=0)))
 

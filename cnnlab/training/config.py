@@ -15,6 +15,7 @@ from cnnlab.classroom.limits import DEFAULT_LIMITS, Limits
 
 OPTIMIZERS = ("adam", "rmsprop", "sgd")
 LABEL_FORMATS = ("integer", "one_hot")
+LR_SCHEDULES = ("constant", "one_cycle")  # see cnnlab.training.loop.learning_rate
 NUM_CLASSES = 10  # the digits 0-9
 
 
@@ -32,10 +33,12 @@ class TrainConfig:
     subset: int | None = None  # training images to use; None = all 60,000
     seed: int = 0  # initial weights, shuffling and the validation split repeat with the same seed
     augment: bool = False  # random small rotations, shifts and zooms of training images only
+    lr_schedule: str = "constant"  # "one_cycle": warm up to learning_rate, then cosine down
 
     def __post_init__(self) -> None:
         _check_choice("optimizer", self.optimizer, OPTIMIZERS)
         _check_choice("label_format", self.label_format, LABEL_FORMATS)
+        _check_choice("lr_schedule", self.lr_schedule, LR_SCHEDULES)
         _check_number("learning_rate", self.learning_rate, low=0.0, high=10.0, open_low=True,
                       hint="such as 0.001")
         _check_number("momentum", self.momentum, low=0.0, high=1.0, open_high=True, hint="such as 0.9")

@@ -4,6 +4,13 @@ This runs wherever it is called: in a worker process for the app (cnnlab.trainin
 terminal for `python -m cnnlab train`. Keras is imported inside the functions, so importing
 this module stays cheap. A stop request is honoured at the next batch end and keeps the
 weights of the last *completed* epoch, so a cancelled run is still a consistent model.
+
+Speed (bench/bench_training_speed.py): Keras runs `steps_per_execution` batches per call into
+TensorFlow, so its per-batch Python work is paid once per call; the callbacks (progress and
+the stop poll) run between calls, and `choose_steps_per_execution` sizes a call to about a
+quarter of a second, so the chart still moves several times a second and Stop lands within
+one. Batches are gathered by tf.data straight from the read-only MNIST arrays (one tensor per
+process, shared by every job the process runs), so no subset or split is ever copied.
 """
 
 from __future__ import annotations
@@ -50,25 +57,33 @@ class TrainResult:
 def train(arch: spec.Architecture, config: TrainConfig, data: Mnist, *,
           on_progress: Callable[[Progress], None] = lambda p: None,
           should_stop: Callable[[], bool] = lambda: False, threads: int | None = None,
-          callbacks: Sequence[Any] = (), report_every_s: float = 0.5) -> TrainResult:
+          callbacks: Sequence[Any] = (), report_every_s: float = 0.5,
+          steps_per_execution: int | None = None) -> TrainResult:
     """Build, compile and fit `arch` on MNIST as `config` says, then evaluate on the test set.
 
     `on_progress` gets a Progress at most every `report_every_s` seconds and at each epoch end;
-    `should_stop` is polled at each batch end. Extra Keras `callbacks` run after ours.
+    `should_stop` is polled after every execution of `steps_per_execution` batches (None:
+    `choose_steps_per_execution` decides). Extra Keras `callbacks` run after ours.
     """
     configure_threads(threads)
     from cnnlab.training.build import build_model
 
-    x, y = subset(data.x_train, data.y_train, config.subset, seed=config.seed)
-    (x_train, y_train), validation = split(x, y, config.validation_split, config.seed)
+    train_index, val_index = split_indices(len(data.x_train), config, config.seed)
+    batches = math.ceil(len(train_index) / config.batch_size)
+    if steps_per_execution is None:
+        from cnnlab.design.arithmetic import analyze
+
+        steps_per_execution = choose_steps_per_execution(analyze(arch).total_macs,
+                                                         config.batch_size, batches, threads)
     model = build_model(arch, seed=config.seed)
-    model.compile(optimizer=make_optimizer(config), loss=make_loss(arch, config), metrics=["accuracy"])
-    y_train = format_labels(y_train, config.label_format)
+    model.compile(optimizer=make_optimizer(config, batches), loss=make_loss(arch, config),
+                  metrics=["accuracy"], steps_per_execution=steps_per_execution)
+    labels = format_labels(data.y_train, config.label_format)
     val_data = None
-    if validation is not None:
-        val_data = (validation[0], format_labels(validation[1], config.label_format))
-    batches = math.ceil(len(x_train) / config.batch_size)
-    tracker = ProgressTracker(config.epochs, batches, len(x_train), config.batch_size,
+    if val_index is not None:
+        val_data = gathered_batches(data.x_train, labels, val_index, max(config.batch_size, 256),
+                                    threads=threads)
+    tracker = ProgressTracker(config.epochs, batches, len(train_index), config.batch_size,
                               on_progress, every_s=report_every_s)
     live = _live_callback(tracker, should_stop)
     fit_args = dict(epochs=config.epochs, validation_data=val_data, verbose=0,
@@ -79,10 +94,13 @@ def train(arch: spec.Architecture, config: TrainConfig, data: Mnist, *,
     elif config.augment:
         from cnnlab.training.augmentation import augmented_dataset
 
-        batches_in = augmented_dataset(x_train, y_train, config.batch_size, config.seed)
+        batches_in = augmented_dataset(data.x_train[train_index], labels[train_index],
+                                       config.batch_size, config.seed)
         model.fit(batches_in, shuffle=False, **fit_args)  # the dataset shuffles itself
     else:
-        model.fit(x_train, y_train, batch_size=config.batch_size, shuffle=True, **fit_args)
+        batches_in = gathered_batches(data.x_train, labels, train_index, config.batch_size,
+                                      shuffle_seed=config.seed, threads=threads)
+        model.fit(batches_in, shuffle=False, **fit_args)
     train_seconds = time.perf_counter() - start
     samples_per_sec = tracker.last.samples_per_sec
     test_loss = test_acc = None
@@ -109,19 +127,103 @@ def train(arch: spec.Architecture, config: TrainConfig, data: Mnist, *,
                        epochs_completed=live.completed, test_loss=test_loss,
                        test_accuracy=test_acc, train_seconds=train_seconds,
                        eval_seconds=eval_seconds, samples_per_sec=samples_per_sec,
-                       train_samples=len(x_train), val_samples=0 if validation is None else
-                       len(validation[0]), params=0 if model is None else int(model.count_params()))
+                       train_samples=len(train_index), val_samples=0 if val_index is None else
+                       len(val_index), params=0 if model is None else int(model.count_params()))
+
+
+def warm_up(data: Mnist) -> None:
+    """Pay a process's one-time costs before anyone waits: import Keras, make the MNIST tensors
+    and run every path of `train` (tf.data, fit, validation, evaluation) on a tiny model, so a
+    warm worker's student sees the first chart point at once. Forgets the tiny model after."""
+    import keras
+
+    tiny = spec.Architecture((spec.Flatten(), spec.Dense(10, "softmax")))
+    train(tiny, TrainConfig(epochs=1, subset=64, batch_size=32, validation_split=0.25), data)
+    keras.backend.clear_session()
 
 
 def split(x: np.ndarray, y: np.ndarray, fraction: float, seed: int
           ) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray] | None]:
     """A seeded random hold-out of `fraction` of the images for validation (None when 0)."""
-    n_val = int(round(len(x) * fraction))
-    if n_val == 0:
+    keep, val = _holdout(len(x), fraction, seed)
+    if val is None:
         return (x, y), None
-    order = np.random.default_rng(seed + 1).permutation(len(x))
-    val, keep = np.sort(order[:n_val]), np.sort(order[n_val:])
     return (x[keep], y[keep]), (x[val], y[val])
+
+
+def _holdout(n: int, fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray | None]:
+    """Positions kept for training and held out for validation (None when none are), sorted."""
+    n_val = int(round(n * fraction))
+    if n_val == 0:
+        return np.arange(n), None
+    order = np.random.default_rng(seed + 1).permutation(n)
+    return np.sort(order[n_val:]), np.sort(order[:n_val])
+
+
+def split_indices(available: int, config: TrainConfig, seed: int
+                  ) -> tuple[np.ndarray, np.ndarray | None]:
+    """Rows of the full training set for training and for validation: the same images as
+    `subset` then `split` would copy out, as indices (so nothing is copied)."""
+    rows = np.arange(available)
+    if config.subset is not None and config.subset < available:
+        rows = subset(rows, rows, config.subset, seed=seed)[0]
+    keep, val = _holdout(len(rows), config.validation_split, seed)
+    return rows[keep], None if val is None else rows[val]
+
+
+# A call into TensorFlow should last about this long: long enough that Keras' per-call Python
+# work is small beside it, short enough that the chart moves and a Stop lands within a second.
+EXECUTION_TARGET_S = 0.25
+MACS_PER_S_PER_THREAD = 1e10  # an optimistic CPU core (fewer steps per call if it is slower)
+MAX_STEPS_PER_EXECUTION = 32
+MIN_EXECUTIONS_PER_EPOCH = 16  # a short epoch still gets a chart and places for a Stop to land
+
+
+def choose_steps_per_execution(macs_per_image: int, batch_size: int, batches_per_epoch: int,
+                               threads: int | None) -> int:
+    """Batches per call: about EXECUTION_TARGET_S of estimated work (forward + backward is
+    about 3x the forward multiply-adds), at most MAX_STEPS_PER_EXECUTION, and at least
+    MIN_EXECUTIONS_PER_EPOCH calls per epoch; 1 when a batch alone is that long."""
+    import os
+
+    cores = threads or os.cpu_count() or 1
+    step_s = 3 * max(macs_per_image, 1) * batch_size / (MACS_PER_S_PER_THREAD * cores)
+    by_time = int(EXECUTION_TARGET_S / step_s)
+    by_epoch = batches_per_epoch // MIN_EXECUTIONS_PER_EPOCH
+    return max(1, min(by_time, by_epoch, MAX_STEPS_PER_EXECUTION))
+
+
+_TENSORS: dict[int, tuple[np.ndarray, Any]] = {}  # id(array) -> (array, its tensor), per process
+
+
+def as_tensor(array: np.ndarray) -> Any:
+    """The array as a TensorFlow tensor, made once per process and array (MNIST is read-only)."""
+    import tensorflow as tf
+
+    held = _TENSORS.get(id(array))
+    if held is None or held[0] is not array:
+        if len(_TENSORS) >= 8:
+            _TENSORS.clear()
+        held = _TENSORS[id(array)] = (array, tf.convert_to_tensor(array))
+    return held[1]
+
+
+def gathered_batches(x: np.ndarray, y: np.ndarray, rows: np.ndarray, batch_size: int, *,
+                     shuffle_seed: int | None = None, threads: int | None = None) -> Any:
+    """tf.data batches of x[rows], y[rows], gathered batch by batch from the whole arrays (no
+    copy of the subset), reshuffled every epoch when `shuffle_seed` is given, prefetched."""
+    import tensorflow as tf
+
+    x_all, y_all = as_tensor(x), as_tensor(y)
+    batches = tf.data.Dataset.from_tensor_slices(rows.astype(np.int64))
+    if shuffle_seed is not None:
+        batches = batches.shuffle(len(rows), seed=shuffle_seed, reshuffle_each_iteration=True)
+    batches = batches.batch(batch_size).map(lambda i: (tf.gather(x_all, i), tf.gather(y_all, i)),
+                                            num_parallel_calls=tf.data.AUTOTUNE)
+    options = tf.data.Options()
+    if threads:
+        options.threading.private_threadpool_size = max(threads, 2)  # a share, as for TensorFlow
+    return batches.prefetch(tf.data.AUTOTUNE).with_options(options)
 
 
 def format_labels(y: np.ndarray, label_format: str) -> np.ndarray:
@@ -152,14 +254,35 @@ def make_loss(arch: spec.Architecture, config: TrainConfig) -> Any:
     return keras.losses.SparseCategoricalCrossentropy(from_logits=logits)
 
 
-def make_optimizer(config: TrainConfig) -> Any:
+def make_optimizer(config: TrainConfig, batches_per_epoch: int = 1) -> Any:
     import keras
 
+    rate = learning_rate(config, batches_per_epoch)
     if config.optimizer == "sgd":
-        return keras.optimizers.SGD(learning_rate=config.learning_rate, momentum=config.momentum)
+        return keras.optimizers.SGD(learning_rate=rate, momentum=config.momentum)
     if config.optimizer == "rmsprop":
-        return keras.optimizers.RMSprop(learning_rate=config.learning_rate)
-    return keras.optimizers.Adam(learning_rate=config.learning_rate)
+        return keras.optimizers.RMSprop(learning_rate=rate)
+    return keras.optimizers.Adam(learning_rate=rate)
+
+
+ONE_CYCLE_WARMUP = 0.25  # share of all steps spent climbing to the peak learning rate
+ONE_CYCLE_START = 0.1  # the climb starts at this fraction of the peak
+ONE_CYCLE_END = 0.01  # and the cosine descent ends at this fraction of it
+
+
+def learning_rate(config: TrainConfig, batches_per_epoch: int) -> Any:
+    """`config.learning_rate` as it is, or for "one_cycle" Keras' own CosineDecay with a linear
+    warm-up: from a tenth of the peak up to `learning_rate` over the first quarter of the steps,
+    then a cosine down to a hundredth. A built-in schedule, so the saved model loads anywhere."""
+    if config.lr_schedule != "one_cycle":
+        return config.learning_rate
+    import keras
+
+    total = max(config.epochs * batches_per_epoch, 2)
+    warmup = max(1, int(total * ONE_CYCLE_WARMUP))
+    return keras.optimizers.schedules.CosineDecay(
+        config.learning_rate * ONE_CYCLE_START, decay_steps=total - warmup,
+        alpha=ONE_CYCLE_END, warmup_target=config.learning_rate, warmup_steps=warmup)
 
 
 def configure_threads(threads: int | None) -> None:

@@ -13,7 +13,7 @@ from typing import Any, Iterable, Sequence
 
 from cnnlab.training.queue import JobStatus
 from cnnlab.classroom.limits import Limits
-from cnnlab.training.progress import Progress
+from cnnlab.training.progress import Progress, time_to_best
 from cnnlab.runs.store import RunInfo
 from cnnlab.text import percent
 
@@ -27,7 +27,7 @@ VALIDATION_SPLITS = (0.0, 0.05, 0.1, 0.15, 0.2, 0.3)
 DEFAULTS: dict[str, Any] = {"optimizer": "adam", "learning_rate": 0.001, "momentum": 0.9,
                             "batch_size": 128, "epochs": 3, "validation_split": 0.1,
                             "label_format": "integer", "subset": 20_000, "seed": 0,
-                            "augment": False}
+                            "augment": False, "lr_schedule": "constant"}
 OPTIMIZER_HELP = {
     "adam": "Adam: adapts the step size of every weight; a safe default (learning rate 0.001).",
     "rmsprop": "RMSprop: scales each step by recent gradient sizes; close to Adam (try 0.001).",
@@ -142,13 +142,28 @@ def default_run_name(optimizer: str, learning_rate: float, epochs: int, subset: 
     return f"{optimizer} lr {learning_rate:g} - {images} images x {epochs}"
 
 
-def form_defaults(limits: Limits) -> dict[str, Any]:
-    """The starting settings, brought under this server's caps."""
-    values = dict(DEFAULTS)
+def best_epoch_line(progress: Progress) -> str | None:
+    """'Best validation accuracy 99.05% after epoch 2, 7.4 s into training.' (None: no epoch)."""
+    best = time_to_best(progress.epoch_history)
+    if best is None:
+        return None
+    what = "validation" if best.metric == "val_accuracy" else "training"
+    when = "" if best.elapsed_s is None else f", {best.elapsed_s:.1f} s into training"
+    return f"Best {what} accuracy {best.accuracy:.2%} after epoch {best.epoch}{when}."
+
+
+def capped(values: dict[str, Any], limits: Limits) -> dict[str, Any]:
+    """Settings brought under this server's caps (epochs, images, batch size)."""
+    values = dict(values)
     values["epochs"] = min(values["epochs"], limits.max_epochs)
     values["subset"] = min(values["subset"], limits.max_subset)
     values["batch_size"] = min(values["batch_size"], limits.max_batch_size)
     return values
+
+
+def form_defaults(limits: Limits) -> dict[str, Any]:
+    """The starting settings, brought under this server's caps."""
+    return capped(DEFAULTS, limits)
 
 
 def batch_size_options(max_batch_size: int) -> list[int]:

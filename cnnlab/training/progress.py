@@ -35,7 +35,8 @@ class Progress:
     loss: float | None = None
     accuracy: float | None = None
     batch_history: tuple[Point, ...] = ()  # bounded: thinned out as training goes on
-    epoch_history: tuple[dict[str, Any], ...] = ()  # epoch, loss, accuracy, val_loss, val_accuracy, seconds
+    epoch_history: tuple[dict[str, Any], ...] = ()  # epoch, loss, accuracy, val_loss, val_accuracy,
+    # seconds (this epoch, validation included), elapsed_s (since training began, at its end)
     test_loss: float | None = None
     test_accuracy: float | None = None
     message: str | None = None  # a note for the student, e.g. why the job stopped
@@ -73,6 +74,41 @@ def finite(value: Any) -> float | None:
     return value if math.isfinite(value) else None
 
 
+@dataclass(frozen=True)
+class BestEpoch:
+    """The epoch with the best accuracy and how long training took to get there."""
+
+    epoch: int
+    accuracy: float
+    metric: str  # "val_accuracy", or "accuracy" (training) for a run without validation
+    elapsed_s: float | None  # seconds from the start of training to the end of that epoch
+
+
+def elapsed_seconds(epoch_history: Any) -> list[float | None]:
+    """Training seconds at the end of each epoch: its `elapsed_s`, or for runs saved before
+    that was recorded, the sum of the epochs' own `seconds` so far (None once one is missing)."""
+    out: list[float | None] = []
+    total: float | None = 0.0
+    for e in epoch_history or ():
+        seconds, elapsed = e.get("seconds"), e.get("elapsed_s")
+        total = total + seconds if isinstance(seconds, (int, float)) and total is not None else None
+        out.append(float(elapsed) if isinstance(elapsed, (int, float)) else total)
+    return out
+
+
+def time_to_best(epoch_history: Any) -> BestEpoch | None:
+    """The first epoch reaching the run's best validation accuracy (training accuracy when there
+    was no validation), with its elapsed seconds: what "faster to the same accuracy" compares."""
+    epochs = [dict(e) for e in epoch_history or ()]
+    metric = "val_accuracy" if any(e.get("val_accuracy") is not None for e in epochs) else "accuracy"
+    best = None
+    for e, elapsed in zip(epochs, elapsed_seconds(epochs)):
+        value = e.get(metric)
+        if isinstance(value, (int, float)) and (best is None or value > best.accuracy):
+            best = BestEpoch(int(e.get("epoch", 0)), float(value), metric, elapsed)
+    return best
+
+
 class ProgressTracker:
     """Turns batch/epoch events into Progress reports, at most one every `every_s` seconds."""
 
@@ -105,10 +141,11 @@ class ProgressTracker:
         self._epoch_start = self._last_batch_t = self.clock()
 
     def batch_end(self, batch: int, logs: dict[str, Any] | None) -> None:
-        """The hot path: count, read the clock, and only report when one is due."""
-        self._batch = batch + 1
+        """The hot path: count, read the clock, and only report when one is due. With several
+        steps per execution Keras may number an epoch's last, shorter execution past its end."""
+        self._batch = min(batch + 1, self.batches_per_epoch)
         now = self._last_batch_t = self.clock()
-        if now >= self._next_report:
+        if now >= self._next_report or not self.points:  # the chart's first point goes at once
             self._record(logs)
             self._emit(self._snapshot("training", now, logs))
 
@@ -124,7 +161,8 @@ class ProgressTracker:
             self.epoch_history.append({
                 "epoch": epoch + 1, "loss": finite(logs.get("loss")),
                 "accuracy": finite(logs.get("accuracy")), "val_loss": finite(logs.get("val_loss")),
-                "val_accuracy": finite(logs.get("val_accuracy")), "seconds": now - self._epoch_start})
+                "val_accuracy": finite(logs.get("val_accuracy")), "seconds": now - self._epoch_start,
+                "elapsed_s": now - self._start})
         self._in_epoch = False
         self._emit(self._snapshot("training", now, logs))
 

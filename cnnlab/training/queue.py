@@ -6,6 +6,12 @@ scheduler thread that starts queued jobs when a slot frees, pumps their progress
 in-memory JobStatus objects (pages poll `status()`), enforces the time limit and notices
 workers that died.
 
+Every free slot holds a warm worker (`warm=True`): a process started in advance that has
+imported TensorFlow and loaded MNIST, so a job given to it starts training at once. When
+every slot is busy and jobs wait, one spare warm worker waits for the next slot to free.
+Each worker runs one job and exits, and a fresh warm worker takes its place; so there are at
+most `max_workers` trainings and `max_workers + 1` worker processes.
+
 A distributed engine (Celery, Ray, a Kubernetes Job per run) plugs in by implementing the same
 five methods: `submit` enqueues the design and config (plain JSON) on the cluster's queue,
 workers run cnnlab.training.worker.worker_main's steps on shared storage (runs.write_run keeps the
@@ -33,7 +39,7 @@ from cnnlab.training.config import TrainConfig
 from cnnlab.classroom.limits import DEFAULT_LIMITS, Limits
 from cnnlab.training.progress import Progress
 from cnnlab.design.spec import Architecture
-from cnnlab.training.worker import JobSpec, WorkerHandle, death_message
+from cnnlab.training.worker import JobSpec, WarmWorker, WorkerHandle, death_message
 
 STATES = ("queued", "running", "done", "cancelled", "failed", "interrupted")
 ACTIVE = ("queued", "running")
@@ -77,7 +83,7 @@ class JobManager:
     def __init__(self, runs_dir: Path, max_workers: int | None = None,
                  limits: Limits = DEFAULT_LIMITS, *, poll_s: float = 0.1,
                  stop_grace_s: float = 120.0, mnist_dir: str | None = None,
-                 worker_nice: int = 0) -> None:
+                 worker_nice: int = 0, warm: bool = True) -> None:
         self.runs_dir, self.limits = Path(runs_dir), limits
         self.max_workers = max(1, max_workers or os.cpu_count() or 1)
         # each job gets an equal share of the cores, so N jobs do not oversubscribe the CPU
@@ -93,6 +99,10 @@ class JobManager:
         self._queue: deque[str] = deque()
         self._running: dict[str, WorkerHandle] = {}
         self._stop_asked: dict[str, float] = {}  # job id -> when the stop was requested
+        self.warm = warm  # keep a pre-started worker in every free slot
+        self._idle: list[WarmWorker] = []  # started, no job yet
+        self._idle_died = float("-inf")  # when a worker last died before its job: wait a bit
+        self._exiting: list[tuple[WorkerHandle, float]] = []  # done workers still exiting, since
         self._thread = threading.Thread(target=self._loop, name="cnnlab-scheduler", daemon=True)
         self._thread.start()
 
@@ -163,6 +173,10 @@ class JobManager:
         self._wake.set()
         self._thread.join()
         with self._lock:
+            for worker in self._idle:
+                worker.close()  # its closed job pipe tells it to exit
+                worker.kill(wait_s=1.0)
+            self._idle.clear()
             for job_id in list(self._queue):
                 self._finish(job_id, "cancelled", "The server stopped before this job started.")
             self._queue.clear()
@@ -179,6 +193,7 @@ class JobManager:
                 handle.close()
                 del self._running[job_id]
                 self._finish(job_id, "interrupted", "The server stopped while this job was running.")
+            self._reap_exiting(time.monotonic(), grace_s=0.0)
 
     # -- the scheduler ---------------------------------------------------------------------
     def _loop(self) -> None:
@@ -187,6 +202,7 @@ class JobManager:
                 with self._lock:
                     self._reap()
                     self._start_queued()
+                    self._keep_warm()
             except Exception:  # one bad message must not freeze every student's queue
                 traceback.print_exc(file=sys.stderr)
             self._wake.wait(self.poll_s)
@@ -203,14 +219,58 @@ class JobManager:
                 run_dir = begin_run(self.runs_dir, job.owner, arch, config, job.name)
                 spec = JobSpec(job_id, job.name, arch.to_dict(), config.to_dict(), str(run_dir),
                                self.threads, self.mnist_dir, self._nice_level())
-                handle = WorkerHandle(self._context, spec)
-                handle.start()
+                handle = self._take_idle()
+                if handle is None:
+                    handle = WorkerHandle(self._context, spec)
+                    handle.start()
+                else:
+                    handle.assign(spec)
             except Exception as exc:  # e.g. the disk is full or no process can be started
                 self._finish(job_id, "failed", f"Could not start training ({exc}); tell your teacher.")
                 continue
             self._running[job_id] = handle
             self._jobs[job_id] = replace(job, state="running", started=time.time(), run_dir=run_dir,
                                          progress=Progress(state="starting", epochs=config.epochs))
+
+    def _take_idle(self) -> WarmWorker | None:
+        """A live warm worker, ready ones first; dead ones are dropped (and replaced later)."""
+        now = time.monotonic()
+        for worker in self._idle:
+            worker.poll()  # reads its "ready"
+        alive = [w for w in self._idle if w.alive]
+        for worker in self._idle:
+            if not worker.alive:
+                worker.close()
+                self._idle_died = now
+        self._idle = sorted(alive, key=lambda w: not w.ready)
+        return self._idle.pop(0) if self._idle else None
+
+    def _keep_warm(self) -> None:
+        """Start a warm worker for a free slot, or one spare when every slot is busy and jobs
+        wait. One process starts up at a time (none while a job's worker is still starting),
+        so start-ups never compete with each other or with a student's job for the CPU; none
+        for 10 s after a worker died while waiting, so a broken installation cannot loop."""
+        if not self.warm or time.monotonic() - self._idle_died < 10.0:
+            return
+        for worker in self._idle:
+            worker.poll()  # reads its "ready"
+        for worker in [w for w in self._idle if not w.alive]:
+            worker.close()
+            self._idle.remove(worker)
+            self._idle_died = time.monotonic()
+            return
+        starting = any(not w.ready for w in self._idle) or any(
+            self._jobs[j].progress.state == "starting" for j in self._running)
+        wanted = max(self.max_workers - len(self._running), 1 if self._queue else 0)
+        if starting or len(self._idle) >= wanted:
+            return
+        worker = WarmWorker(self._context, self.threads, self._nice_level(), self.mnist_dir)
+        try:
+            worker.start()
+        except Exception:  # no process can be started now: jobs start cold, try again later
+            self._idle_died = time.monotonic()
+            raise
+        self._idle.append(worker)
 
     def _nice_level(self) -> int:
         """The nice level a training runs at: `worker_nice` below the server's, at most 19."""
@@ -221,10 +281,16 @@ class JobManager:
     def _reap(self) -> None:
         """Read every worker's news; finish jobs whose worker is gone; enforce the limits."""
         now = time.monotonic()
+        self._reap_exiting(now)
         for job_id, handle in list(self._running.items()):
             for kind, payload in handle.poll():
                 self._apply(job_id, kind, payload)
             job = self._jobs[job_id]
+            if job.state != "running":  # it reported its end: its slot is free while it exits
+                del self._running[job_id]
+                self._stop_asked.pop(job_id, None)
+                self._exiting.append((handle, now))
+                continue
             if not handle.alive:
                 for kind, payload in handle.poll():  # anything sent just before exiting
                     self._apply(job_id, kind, payload)
@@ -246,6 +312,15 @@ class JobManager:
             asked = self._stop_asked.get(job_id)
             if asked is not None and now - asked > self.stop_grace_s:
                 handle.kill()  # it did not stop in time: the next pass reports it
+
+    def _reap_exiting(self, now: float, grace_s: float = 30.0) -> None:
+        """Close workers that have exited since reporting their end; kill any that linger."""
+        for handle, since in list(self._exiting):
+            if handle.alive and now - since > grace_s:
+                handle.kill()
+            if not handle.alive:
+                handle.close()
+                self._exiting.remove((handle, since))
 
     def _apply(self, job_id: str, kind: str, payload: object) -> None:
         job = self._jobs[job_id]

@@ -8,6 +8,11 @@ EOFError on that pipe only, never a hang or a garbled channel shared with other 
 
 Messages (kind, payload): ("progress", Progress.to_dict()), ("finished", {"progress": ...,
 "run_dir": str | None, "stopped": bool}) or ("failed", friendly message).
+
+`run_job` is one job, whatever runs it: the cold worker here (`worker_main`), a warm one
+(`WarmWorker`: started before any job, it imports TensorFlow, loads MNIST and runs a tiny
+training to warm Keras up, then waits for ONE job and exits, so no student's model or state
+ever meets another's), or another backend's worker process that supplies its own `send`.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ import sys
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from cnnlab.errors import LabError
 from cnnlab.training.progress import Progress
@@ -39,14 +44,19 @@ class JobSpec:
 
 
 def worker_main(spec: JobSpec, conn: Any, cancel: Any) -> None:
-    """The child process: train, save the run (meta.json last), report; never raise."""
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    if spec.nice > os.getpriority(os.PRIO_PROCESS, 0):  # the parent usually did it already
-        os.setpriority(os.PRIO_PROCESS, 0, spec.nice)  # before TensorFlow starts its threads
+    """The cold child process: start up, run the one job, report; never raise."""
+    _settle_process(spec.nice)
+    try:
+        run_job(spec, _sender(conn), cancel.is_set)
+    finally:
+        conn.close()
 
-    def send(kind: str, payload: Any) -> None:
-        conn.send((kind, payload))  # whole messages; blocks only while the parent's pipe is full
 
+def run_job(spec: JobSpec, send: Callable[[str, Any], None], should_stop: Callable[[], bool],
+            data: Any = None) -> None:
+    """Train one job, save its run (meta.json last) and report through `send(kind, payload)`;
+    never raises. `should_stop()` is polled between executions; `data` is a loaded Mnist
+    (None: load it from spec.mnist_dir). Every backend's worker calls this."""
     try:
         from cnnlab.training.config import TrainConfig
         from cnnlab.training.mnist import load_mnist
@@ -57,9 +67,10 @@ def worker_main(spec: JobSpec, conn: Any, cancel: Any) -> None:
         arch = Architecture.from_dict(spec.design)
         config = TrainConfig.from_dict(spec.config)
         send("progress", Progress(state="starting", epochs=config.epochs).to_dict())
-        data = load_mnist(spec.mnist_dir)
+        if data is None:
+            data = load_mnist(spec.mnist_dir)
         result = train(arch, config, data, on_progress=lambda p: send("progress", p.to_dict()),
-                       should_stop=cancel.is_set, threads=spec.threads)
+                       should_stop=should_stop, threads=spec.threads)
         run_dir: str | None = spec.run_dir
         if result.has_model:
             send("progress", result.progress.replace(state="saving").to_dict())
@@ -74,8 +85,48 @@ def worker_main(spec: JobSpec, conn: Any, cancel: Any) -> None:
     except BaseException as exc:  # the parent must always hear why, in words
         traceback.print_exc(file=sys.stderr)
         send("failed", failure_message(exc))
+
+
+def _sender(conn: Any) -> Callable[[str, Any], None]:
+    """send(kind, payload) as one whole message on the pipe (blocks only while it is full)."""
+    return lambda kind, payload: conn.send((kind, payload))
+
+
+def _settle_process(nice: int) -> None:
+    """Quiet TensorFlow and take the nice level before TensorFlow starts its threads."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    if nice > os.getpriority(os.PRIO_PROCESS, 0):  # the parent usually did it already
+        os.setpriority(os.PRIO_PROCESS, 0, nice)
+
+
+def warm_worker_main(jobs: Any, conn: Any, cancel: Any, threads: int, nice: int,
+                     mnist_dir: str | None) -> None:
+    """A pre-started child: get ready (TensorFlow, MNIST, Keras warmed up), say "ready", then
+    wait for one JobSpec on `jobs`, run it and exit. A closed `jobs` pipe means: not needed."""
+    _settle_process(nice)
+    data = None
+    try:
+        from cnnlab.training.mnist import load_mnist
+        from cnnlab.training.loop import configure_threads, warm_up
+
+        configure_threads(threads)
+        data = load_mnist(mnist_dir)
+        if not jobs.poll():  # a job already waiting is served first; its training warms up
+            warm_up(data)
+        conn.send(("ready", os.getpid()))
+    except BaseException:  # the job will fail with its own message if this one persists
+        traceback.print_exc(file=sys.stderr)
+    try:
+        spec = jobs.recv()
+    except (EOFError, OSError):
+        conn.close()
+        return
+    try:
+        run_job(spec, _sender(conn), cancel.is_set, data)
     finally:
         conn.close()
+        sys.stderr.flush()
+        os._exit(0)  # the run is saved and reported: skip seconds of TensorFlow teardown
 
 
 def failure_message(exc: BaseException) -> str:
@@ -106,12 +157,16 @@ class WorkerHandle:
 
     def start(self) -> None:
         self.process.start()
-        if self.spec.nice:  # at once: the child's own start-up imports then run niced too
+        nice = self._renice_level()
+        if nice:  # at once: the child's own start-up imports then run niced too
             try:
-                os.setpriority(os.PRIO_PROCESS, self.process.pid, self.spec.nice)
+                os.setpriority(os.PRIO_PROCESS, self.process.pid, nice)
             except OSError:  # already gone; the reaper will tell
                 pass
         self._send.close()  # only the child may write now, so its death means EOF here
+
+    def _renice_level(self) -> int:
+        return self.spec.nice
 
     def poll(self) -> list[tuple[str, Any]]:
         """Every message that has arrived, oldest first; waits only for the rest of a message."""
@@ -145,3 +200,48 @@ class WorkerHandle:
 
     def close(self) -> None:
         self._recv.close()
+
+
+class WarmWorker(WorkerHandle):
+    """A worker started before any job is given to it (see warm_worker_main): `assign` hands it
+    its one job; until then it is named cnnlab-warm and its "ready" message is kept here."""
+
+    def __init__(self, context: Any, threads: int, nice: int = 0, mnist_dir: str | None = None
+                 ) -> None:
+        self.spec = None
+        self.nice, self.ready = nice, False
+        self._recv, self._send = context.Pipe(duplex=False)
+        self._jobs_recv, self._jobs = context.Pipe(duplex=False)
+        self.cancel_event = context.Event()
+        self.process = context.Process(
+            target=warm_worker_main, name="cnnlab-warm",
+            args=(self._jobs_recv, self._send, self.cancel_event, threads, nice, mnist_dir),
+            daemon=True)
+
+    def start(self) -> None:
+        super().start()
+        self._jobs_recv.close()
+
+    def _renice_level(self) -> int:
+        return self.nice
+
+    def assign(self, spec: JobSpec) -> None:
+        """Give this worker its one job (it starts it as soon as it is ready)."""
+        self.spec = spec
+        self.process.name = f"cnnlab-job-{spec.job_id}"
+        self._jobs.send(spec)
+        self._jobs.close()
+
+    def poll(self) -> list[tuple[str, Any]]:
+        out = []
+        for kind, payload in super().poll():
+            if kind == "ready":
+                self.ready = True
+            else:
+                out.append((kind, payload))
+        return out
+
+    def close(self) -> None:
+        super().close()
+        if not self._jobs.closed:
+            self._jobs.close()

@@ -60,3 +60,17 @@ def test_recommended_is_cheap_enough_for_a_cpu() -> None:
 def test_unknown_preset_lists_the_names() -> None:
     with pytest.raises(LabError, match="no preset named 'cnn_z'.*cnn_a.*resnet_small"):
         get_preset("cnn_z")
+
+
+def test_the_fast_preset_spends_the_multiply_adds_it_says():
+    from cnnlab.design.arithmetic import analyze
+
+    preset = get_preset("fast")
+    summary = analyze(preset.arch)
+    macs = [row.macs for row in summary.layers if row.macs]
+    assert f"{summary.total_macs:,}" in preset.explanation
+    for value in macs:
+        assert f"{value:,}" in preset.explanation
+        assert f"{round(100 * value / summary.total_macs)}%" in preset.explanation or value < summary.total_macs / 100
+    recommended = analyze(get_preset("recommended").arch).total_macs
+    assert summary.total_macs < recommended / 3

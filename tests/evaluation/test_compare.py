@@ -124,3 +124,26 @@ def test_real_saved_runs_and_their_list_rows(tmp_path):
         other = by_name[row.name]
         assert (other.test_accuracy, other.params, other.train_seconds, other.epochs) == (
             row.test_accuracy, row.params, row.train_seconds, row.epochs)
+
+
+def test_time_to_best_accuracy_and_accuracy_against_training_seconds():
+    from cnnlab.plots.evaluation import history_overlay
+
+    hist = {"epochs": [{"epoch": 1, "accuracy": 0.95, "val_accuracy": 0.97, "seconds": 4.0,
+                        "elapsed_s": 4.0},
+                       {"epoch": 2, "accuracy": 0.99, "val_accuracy": 0.991, "seconds": 3.5,
+                        "elapsed_s": 7.5}]}
+    old = [{"epoch": 1, "accuracy": 0.9, "seconds": 10.0}, {"epoch": 2, "accuracy": 0.95}]
+    runs = [FakeRun(TINY, meta={"name": "fast"}, history=hist),
+            FakeRun(TINY, meta={"name": "old"}, history=old)]
+    fast, slow = compare.compare_runs(runs)
+    assert (fast.best_accuracy, fast.seconds_to_best) == (0.991, 7.5)
+    assert (slow.best_accuracy, slow.seconds_to_best) == (0.95, None)  # epoch 2 has no time
+    seconds = compare.epoch_seconds(runs)
+    assert seconds == {"fast": {1: 4.0, 2: 7.5}, "old": {1: 10.0}}
+    figure = history_overlay(compare.history_table(runs), "accuracy", names=["fast", "old"],
+                             seconds=seconds)
+    assert [list(t.x) for t in figure.data] == [[4.0, 7.5], [10.0]]
+    assert figure.layout.xaxis.title.text == "training seconds"
+    by_epoch = history_overlay(compare.history_table(runs), "accuracy", names=["fast", "old"])
+    assert [list(t.x) for t in by_epoch.data] == [[1, 2], [1, 2]]

@@ -88,11 +88,13 @@ def test_captions():
 
 
 def test_comparison_rows_format_every_column_and_dash_missing_values():
-    rows = view.comparison_rows([ComparisonRow("cnn", 0.9912, 225_034, 2_631_040, 65.0, 3, 0.03),
+    rows = view.comparison_rows([ComparisonRow("cnn", 0.9912, 225_034, 2_631_040, 65.0, 3, 0.03,
+                                               0.9905, 43.25),
                                  ComparisonRow("old", None, None, None, None, None)])
     assert rows[0] == {"Run": "cnn", "Test accuracy": "99.12%", "Test loss": "0.0300",
                        "Parameters": "225,034", "Multiply-adds per image": "2,631,040",
-                       "Training time": "1:05", "Epochs": "3"}
+                       "Training time": "1:05", "Epochs": "3",
+                       "Best accuracy after": "99.05% at 43.2 s"}
     assert set(rows[1].values()) == {"old", "–"}
 
 

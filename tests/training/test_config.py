@@ -70,3 +70,13 @@ def test_caps_are_refused_naming_the_cap(changes, cap):
     with pytest.raises(LabError, match=cap):
         config.check(limits)
     assert TrainConfig(epochs=5, batch_size=64, subset=1000).check(limits)
+
+
+def test_the_learning_rate_schedule_is_checked_and_round_trips():
+    from cnnlab.training.config import TrainConfig
+
+    config = TrainConfig(lr_schedule="one_cycle")
+    assert TrainConfig.from_dict(config.to_dict()) == config
+    assert TrainConfig.from_dict({}).lr_schedule == "constant"  # runs saved before it existed
+    with pytest.raises(LabError, match="lr_schedule must be one of constant, one_cycle"):
+        TrainConfig(lr_schedule="cyclic")

@@ -140,3 +140,50 @@ def test_split_is_seeded_disjoint_and_complete():
     assert sorted(np.concatenate([xt[:, 0], xv[:, 0]]).tolist()) == list(range(100))
     assert training.split(x, x[:, 0], 0.2, seed=1)[1][0].tolist() == xv.tolist()
     assert training.split(x, x[:, 0], 0.0, seed=1)[1] is None
+
+
+def test_split_indices_pick_the_same_images_as_subset_then_split():
+    x = np.arange(1000).reshape(1000, 1)
+    config = TrainConfig(subset=300, validation_split=0.2, seed=4)
+    (xt, _), (xv, _) = training.split(*mnist.subset(x, x[:, 0], 300, seed=4), 0.2, seed=4)
+    train_rows, val_rows = training.split_indices(1000, config, config.seed)
+    assert x[train_rows].tolist() == xt.tolist() and x[val_rows].tolist() == xv.tolist()
+    all_rows, none = training.split_indices(1000, config.replace(subset=None, validation_split=0.0), 0)
+    assert none is None and all_rows.tolist() == list(range(1000))
+
+
+def test_steps_per_execution_fit_the_time_target_and_the_epoch():
+    # 1 MMAC per image, batch 128, 2 threads: ~19 ms per step -> 13 steps per quarter second
+    assert training.choose_steps_per_execution(1_000_000, 128, 422, 2) == 13
+    assert training.choose_steps_per_execution(1_000, 128, 1000, 2) == training.MAX_STEPS_PER_EXECUTION
+    assert training.choose_steps_per_execution(1_000, 128, 422, 2) == 422 // 16  # 16 calls an epoch
+    assert training.choose_steps_per_execution(1_000, 128, 9, 2) == 1  # short epochs: every batch
+    assert training.choose_steps_per_execution(50_000_000, 256, 422, 1) == 1  # slow steps
+
+
+def test_several_steps_per_execution_report_and_stop_between_executions(data):
+    calls = {"n": 0}
+
+    def should_stop():
+        calls["n"] += 1
+        return calls["n"] > 1 + 3 + 1  # before fit, epoch 1's 3 calls, then 1 call into epoch 2
+
+    reports = []
+    result = training.train(TINY, CONFIG, data, on_progress=reports.append, report_every_s=0.0,
+                            should_stop=should_stop, steps_per_execution=4)
+    batches = [r.batch for r in reports if r.state == "training" and r.epoch == 1][1:]
+    assert batches[:3] == [4, 8, 9]  # 9 batches: executions of 4, 4 and the last 1
+    assert result.stopped and result.epochs_completed == 1 and calls["n"] == 6
+    assert result.model.steps_per_execution == 4
+
+
+def test_one_cycle_warms_up_then_anneals_and_the_model_stays_the_design(data):
+    config = CONFIG.replace(lr_schedule="one_cycle", learning_rate=0.01, epochs=2)
+    schedule = training.learning_rate(config, batches_per_epoch=10)  # 20 steps, 5 of warm-up
+    rates = [float(schedule(step)) for step in (0, 5, 20)]
+    assert rates == pytest.approx([0.001, 0.01, 0.0001], rel=1e-4)
+    assert training.learning_rate(CONFIG, 10) == CONFIG.learning_rate
+    result = training.train(TINY, config, data)
+    assert [l.name for l in result.model.layers] == [l.name for l in build_model(TINY).layers]
+    assert isinstance(result.model.optimizer._learning_rate, keras.optimizers.schedules.CosineDecay)
+    assert [e["elapsed_s"] for e in result.history] == sorted(e["elapsed_s"] for e in result.history)

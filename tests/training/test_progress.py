@@ -98,3 +98,23 @@ def test_non_finite_values_become_none_and_json_round_trips():
 def test_fraction_of_an_empty_progress_is_zero():
     assert Progress().fraction == 0.0
     assert math.isclose(Progress(epoch=1, epochs=1, batch=5, batches_per_epoch=10).fraction, 0.5)
+
+
+def test_epochs_record_elapsed_seconds_and_the_time_to_the_best_one():
+    from cnnlab.training.progress import elapsed_seconds, time_to_best
+
+    tracker, clock, _ = make()
+    tracker.train_begin()
+    run_epoch(tracker, clock, 0, 10, val_s=0.5)
+    run_epoch(tracker, clock, 1, 10, val_s=0.5)
+    history = tracker.last.epoch_history
+    assert [e["elapsed_s"] for e in history] == pytest.approx([1.5, 3.0])
+    epochs = [{"epoch": 1, "val_accuracy": 0.97, "seconds": 2.0},
+              {"epoch": 2, "val_accuracy": 0.99, "seconds": 2.5},
+              {"epoch": 3, "val_accuracy": 0.99, "seconds": 2.5}]
+    best = time_to_best(epochs)  # old runs: no elapsed_s, so the epochs' seconds add up
+    assert (best.epoch, best.accuracy, best.metric, best.elapsed_s) == (2, 0.99, "val_accuracy", 4.5)
+    assert time_to_best([{"epoch": 1, "accuracy": 0.9, "val_accuracy": None, "elapsed_s": 7.0}]
+                        ).elapsed_s == 7.0
+    assert time_to_best([]) is None
+    assert elapsed_seconds([{"seconds": 1.0}, {}, {"seconds": 1.0}]) == [1.0, None, None]

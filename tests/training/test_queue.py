@@ -145,3 +145,31 @@ def test_a_killed_worker_fails_kindly_and_its_run_lists_as_interrupted(manager_f
     jm.shutdown(timeout_s=0.5)
     assert jm.status(queued).state in ("interrupted", "cancelled")
     assert not [p for p in multiprocessing.active_children() if p.name.startswith("cnnlab-job-")]
+
+
+def test_warm_workers_take_the_jobs_one_process_each(manager_factory, tmp_path):
+    jm = manager_factory(max_workers=1)
+
+    def ready_worker(other=None):
+        with jm._lock:
+            for worker in jm._idle:
+                worker.poll()
+            return next((w for w in jm._idle if w.ready and w is not other), None)
+
+    warm = wait_for(ready_worker, what="a warm worker (TensorFlow imported, MNIST loaded)")
+    assert warm.process.name == "cnnlab-warm"
+    long = TrainConfig(epochs=20, subset=3000, batch_size=16, validation_split=0.0)
+    first = jm.submit("ann", CONV, long, "first")
+    wait_for(lambda: jm.status(first).progress.state == "training", what="training to start")
+    assert worker_pid(first) == warm.process.pid  # the pre-started process runs the job
+    # a job waits: one spare starts in a fresh process, ready for the next free slot
+    second = jm.submit("bob", CONV, long, "second")
+    spare = wait_for(lambda: ready_worker(other=warm), what="a spare warm worker")
+    assert jm.status(second).queue_position == 1
+    assert jm.cancel(first, "ann")
+    wait_for(lambda: jm.status(second).progress.state == "training", what="the second job")
+    assert worker_pid(second) == spare.process.pid != warm.process.pid  # never shared
+    wait_for(lambda: not warm.alive, what="the used worker to exit")
+    assert len([p for p in multiprocessing.active_children()
+                if p.name.startswith(("cnnlab-job-", "cnnlab-warm"))]) <= jm.max_workers + 1
+    assert jm.cancel(second, "bob")

@@ -109,7 +109,7 @@ class Workers:
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
 
     def start(self, name: str) -> subprocess.Popen:
-        log = open(self.log_dir / f"{name}.log", "wb")
+        log = open(self.log_dir / f"{name}.log", "ab")
         env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", CUDA_VISIBLE_DEVICES="")
         process = subprocess.Popen(
             [sys.executable, "-m", "cnnlab", "worker", "--redis", self.url, "--queue", WORKER_QUEUE,
@@ -119,15 +119,16 @@ class Workers:
         return process
 
     def ready(self, names) -> bool:
+        """All named workers are up and registered with RQ (a restarted one under its new pid)."""
         from rq import Worker
 
         import redis
 
-        registered = {w.name for w in Worker.all(connection=redis.Redis.from_url(self.url))}
         for name in names:
             if self.processes[name].poll() is not None:
                 raise AssertionError(f"worker {name} exited: {self.log(name)[-2000:]}")
-        return set(names) <= registered
+        registered = {w.name: w.pid for w in Worker.all(connection=redis.Redis.from_url(self.url))}
+        return all(registered.get(name) == self.processes[name].pid for name in names)
 
     def log(self, name: str) -> str:
         return (self.log_dir / f"{name}.log").read_text(errors="replace")
@@ -139,16 +140,30 @@ class Workers:
             process.wait(10)
 
 
+    def ensure(self, names) -> None:
+        """Start the named workers that are not running (a test may have killed one)."""
+        import redis
+
+        for name in names:
+            if name not in self.processes or self.processes[name].poll() is not None:
+                # a killed worker's registration outlives it; RQ refuses a second worker by its name
+                redis.Redis.from_url(self.url).delete(f"rq:worker:{name}")
+                self.start(name)
+        wait_for(lambda: self.ready(names), timeout=180, what=f"RQ workers {names} to start",
+                 every=0.2)
+
+
 @pytest.fixture(scope="session")
-def rq_workers(redis_server, tmp_path_factory):
-    """Two real workers on the test queue, saving runs into a shared temporary runs folder."""
+def _worker_pool(redis_server, tmp_path_factory):
     workers = Workers(redis_server.url, tmp_path_factory.mktemp("shared-runs"),
                       tmp_path_factory.mktemp("worker-logs"))
-    for name in ("w1", "w2"):
-        workers.start(name)
-    try:
-        wait_for(lambda: workers.ready(["w1", "w2"]), timeout=180, what="two RQ workers to start",
-                 every=0.2)
-        yield workers
-    finally:
-        workers.stop_all()
+    yield workers
+    workers.stop_all()
+
+
+@pytest.fixture()
+def rq_workers(_worker_pool, redis_url):
+    """Two real workers on the app's queue, saving runs into a shared temporary runs folder;
+    started once per session, and again if a test stopped one."""
+    _worker_pool.ensure(["w1", "w2"])
+    return _worker_pool

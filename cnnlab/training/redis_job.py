@@ -182,9 +182,9 @@ class Watcher:
                            keys.stop_key(self.job_id)], args=[self.keep_s, *keys.flat(fields)])
 
     def ask_stop(self, reason: str | None) -> None:
+        """Stop at the next batch; safe in a signal handler (the watcher thread publishes why)."""
         if reason and self.reason is None:
             self.reason = reason
-            self.update(error=reason)
         self.stop_event.set()
 
     def halt(self) -> None:
@@ -196,6 +196,7 @@ class Watcher:
         every = max(0.1, min(1.0, self.heartbeat_s / 3))
         job, alive, stop = (keys.job_key(self.job_id), keys.alive_key(self.job_id),
                             keys.stop_key(self.job_id))
+        published = False
         while not self._halt.wait(every):
             try:
                 pipe = self.connection.pipeline()
@@ -211,3 +212,6 @@ class Watcher:
             elif time.time() - self.started > self.max_job_seconds and not self.stop_event.is_set():
                 self.ask_stop(f"Stopped at this server's time limit of {self.max_job_seconds:g} s "
                               "per job (max_job_seconds); the last completed epoch was kept.")
+            if self.reason and not published:
+                self.update(error=self.reason)  # the student sees why while it stops
+                published = True

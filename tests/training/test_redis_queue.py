@@ -2,7 +2,7 @@
 processes, and two RedisJobs instances standing for two web processes of one class.
 
 The two workers are shared by the whole session (each imports TensorFlow once); the test that
-kills one runs last in this file.
+stops both runs last in this file (the next test that needs workers starts them again).
 """
 
 from __future__ import annotations
@@ -139,7 +139,7 @@ def test_stop_keeps_the_last_epoch_and_the_time_limit_stops_a_job(web, rq_worker
     assert info is None or info.status == "cancelled"  # kept only if an epoch had finished
 
 
-def test_a_killed_worker_fails_its_job_soon_and_the_other_worker_goes_on(web, rq_workers):
+def test_a_killed_worker_fails_its_job_soon_and_a_stopped_one_saves_its_last_epoch(web, rq_workers):
     backend = web(rq_workers.runs_dir)
     doomed = backend.submit("kim", CONV, LONG, "doomed")
     wait_for(lambda: backend.status(doomed).progress.state == "training", timeout=60,
@@ -147,13 +147,22 @@ def test_a_killed_worker_fails_its_job_soon_and_the_other_worker_goes_on(web, rq
     rec = record(backend, doomed)
     victim = rq_workers.processes[rec["worker"]]
     assert victim.pid == int(rec["pid"])
-    os.kill(victim.pid, signal.SIGKILL)
+    os.kill(victim.pid, signal.SIGKILL)  # as the out-of-memory killer or a lost machine would
     job = wait_for(lambda: (lambda j: j if not j.active else None)(backend.status(doomed)),
                    timeout=20, what="the job to be declared lost")
     assert job.state == "failed" and job.error == LOST_MESSAGE
     (info,) = runs.list_runs(rq_workers.runs_dir, "kim")  # never a half-written run on show
     assert info.status == "interrupted" and not (info.path / "meta.json").exists()
-    after = backend.submit("kim", DENSE, QUICK, "after")
-    wait_for(lambda: backend.status(after).state == "done", timeout=60,
-             what="the surviving worker to take the next job")
-    assert record(backend, after)["worker"] != rec["worker"]
+
+    # the other worker takes the next job; stopped like `systemctl stop`, it saves and exits
+    after = backend.submit("sam", CONV, LONG, "shut down")
+    wait_for(lambda: backend.status(after).progress.epoch_history, timeout=90,
+             what="the first epoch on the other worker")
+    rec_after = record(backend, after)
+    assert rec_after["worker"] != rec["worker"]
+    survivor = rq_workers.processes[rec_after["worker"]]
+    survivor.send_signal(signal.SIGTERM)
+    assert survivor.wait(60) == 0
+    job = backend.status(after)
+    assert job.state == "cancelled" and "shut down" in job.error
+    assert json.loads((job.run_dir / "meta.json").read_text())["epochs_completed"] >= 1

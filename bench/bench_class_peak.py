@@ -171,9 +171,10 @@ def report(out: Outcome, config: TrainConfig) -> dict:
     if timings:
         fit = statistics.median(t["train_seconds"] for t in timings)
         test = statistics.median(t["eval_seconds"] for t in timings)
-        print(f"  where a job's time goes (medians): start-up {statistics.median(startup):.1f} s, "
-              f"fit {fit:.1f} s, test-set evaluation {test:.1f} s, the rest (build, compile, "
-              f"save, reporting) {statistics.median(jobs) - statistics.median(startup) - fit - test:.1f} s")
+        print(f"  where a job's time goes (medians): start-up incl. build and compile "
+              f"{statistics.median(startup):.1f} s, "
+              f"fit {fit:.1f} s, test-set evaluation {test:.1f} s, the rest (saving the run, "
+              f"reporting) {statistics.median(jobs) - statistics.median(startup) - fit - test:.1f} s")
     if out.worker_startup_s:
         print(f"  worker start-up (once per worker, before the class): "
               f"{', '.join(f'{x:.1f}' for x in out.worker_startup_s)} s")

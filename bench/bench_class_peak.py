@@ -129,6 +129,8 @@ def run_class(name: str, backend, n: int, window: float, config: TrainConfig, se
             outcome.poll_s.append(time.perf_counter() - began)
             now = time.time()
             s.state, s.started = job.state, job.started
+            if s.training_at is None and job.progress.state == "training":
+                s.training_at = now  # training began (rq: replaced by the worker's own clock)
             if s.first_chart is None and job.progress.state == "training" and job.progress.batch_history:
                 s.first_chart = now
             if not job.active:
@@ -145,7 +147,7 @@ def rq_training_times(connection, samples: list[Sample]) -> None:
     """The worker's own record of when each job began training (more exact than a poll)."""
     for s in samples:
         value = connection.hget(keys.job_key(s.job_id), "training_at")
-        s.training_at = float(value) if value else None
+        s.training_at = float(value) if value else s.training_at
 
 
 def report(out: Outcome, config: TrainConfig) -> dict:
@@ -168,13 +170,14 @@ def report(out: Outcome, config: TrainConfig) -> dict:
           f"max {max(startup):5.2f} s; whole job median {statistics.median(jobs):5.1f} s")
     timings = [json.loads((s.run_dir / "meta.json").read_text())["timings"] for s in samples
                if s.run_dir and (s.run_dir / "meta.json").exists()]
-    if timings:
-        fit = statistics.median(t["train_seconds"] for t in timings)
-        test = statistics.median(t["eval_seconds"] for t in timings)
-        print(f"  where a job's time goes (medians): start-up incl. build and compile "
-              f"{statistics.median(startup):.1f} s, "
+    if timings:  # means, so that the parts add up to the whole
+        fit = statistics.mean(t["train_seconds"] for t in timings)
+        test = statistics.mean(t["eval_seconds"] for t in timings)
+        begin = statistics.mean(startup)
+        print(f"  where a job's time goes (means): start-up incl. build and compile {begin:.1f} s, "
               f"fit {fit:.1f} s, test-set evaluation {test:.1f} s, the rest (saving the run, "
-              f"reporting) {statistics.median(jobs) - statistics.median(startup) - fit - test:.1f} s")
+              f"reporting) {statistics.mean(jobs) - begin - fit - test:.1f} s, whole job "
+              f"{statistics.mean(jobs):.1f} s")
     if out.worker_startup_s:
         print(f"  worker start-up (once per worker, before the class): "
               f"{', '.join(f'{x:.1f}' for x in out.worker_startup_s)} s")

@@ -9,6 +9,11 @@ one job at a time: start about one worker per two cores.
 
 Ctrl-C or SIGTERM asks the running job to stop and save its last finished epoch, then exits;
 a second one exits at once (the job is then reported failed).
+
+Keras' clear_session does not give back everything a model took: a worker grows by about
+9 MB per job (bench/bench_class_peak.py --leak-jobs). So after --max-jobs jobs (default 20)
+the worker replaces itself with a fresh copy of this command (exec, same pid, no fork) between
+two jobs, which bounds its memory for a cost of one start-up every so many jobs.
 """
 
 from __future__ import annotations
@@ -39,6 +44,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--name", help="the worker's name in job records (default: host-pid)")
     parser.add_argument("--queue", default=None, help="the RQ queue name (default: cnnlab-training)")
     parser.add_argument("--burst", action="store_true", help="exit when the queue is empty")
+    parser.add_argument("--max-jobs", type=int, default=20,
+                        help="start afresh (same process id) after this many jobs, to bound "
+                             "memory (default 20; 0: never)")
     parser.add_argument("--mnist-dir", help="a folder with the MNIST files (default: the bundled one)")
 
 
@@ -73,8 +81,22 @@ def run(args: argparse.Namespace) -> int:
     from rq import Queue
 
     worker = make_worker([Queue(args.queue or keys.QUEUE, connection=connection)], connection, name)
-    worker.work(burst=args.burst, logging_level="WARNING")
-    return 0
+    worker.work(burst=args.burst, logging_level="WARNING", max_jobs=args.max_jobs or None)
+    if worker.shutting_down or args.burst or not args.max_jobs:
+        return 0
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.environ["CNNLAB_REDIS_URL"] = args.redis  # not on the command line: it may hold a password
+    os.execv(sys.executable, [sys.executable, "-m", "cnnlab", "worker", *_command_line(args, name)])
+
+
+def _command_line(args: argparse.Namespace, name: str) -> list[str]:
+    """This worker's options as flags again, with its name, for a fresh start of itself."""
+    flags = ["--name", name, "--nice", "0", "--max-jobs", str(args.max_jobs)]
+    for option in ("runs_dir", "threads", "queue", "mnist_dir"):  # the nice level is inherited
+        if getattr(args, option) is not None:
+            flags += [f"--{option.replace('_', '-')}", str(getattr(args, option))]
+    return flags
 
 
 def warm_up(threads: int | None, mnist_dir: str | None) -> float:
@@ -105,8 +127,11 @@ def make_worker(queues: list, connection, name: str):
     from cnnlab.training.redis_job import stop_current
 
     class TrainingWorker(SimpleWorker):
+        shutting_down = False
+
         def handle_warm_shutdown_request(self) -> None:
             super().handle_warm_shutdown_request()
+            self.shutting_down = True
             stop_current("The training machine was shut down, so this job stopped early; the "
                          "last completed epoch was kept.")
 

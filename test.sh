@@ -4,5 +4,6 @@ set -euo pipefail
 cd "$(dirname "$0")"
 scripts/setup.sh requirements-dev.txt
 scripts/install-browser.sh
+scripts/install-redis.sh
 export TF_CPP_MIN_LOG_LEVEL=2
 exec .venv/bin/python -m pytest "$@"

@@ -9,7 +9,7 @@ import sys
 from cnnlab.errors import LabError
 
 # Each command module defines `HELP`, `add_arguments(parser)` and `run(args) -> int`.
-COMMANDS = ("summary", "presets", "preset", "code", "train", "evaluate", "predict")
+COMMANDS = ("summary", "presets", "preset", "code", "train", "evaluate", "predict", "worker")
 
 
 def main(argv: list[str] | None = None) -> int:

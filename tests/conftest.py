@@ -18,3 +18,6 @@ from hypothesis import settings  # noqa: E402
 
 settings.register_profile("cnnlab", derandomize=True, database=None)
 settings.load_profile("cnnlab")
+
+# a private redis-server and real RQ workers, for the tests of the Redis + RQ training queue
+pytest_plugins = ["tests.redis_fixtures"]

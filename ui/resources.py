@@ -17,10 +17,18 @@ def settings() -> Settings:
 
 @st.cache_resource
 def job_manager():
-    """The one training queue of this server: jobs run in worker processes, never in a rerun."""
+    """The one training queue of this server: jobs run in worker processes, never in a rerun.
+
+    With `redis_url` set, the queue is on Redis and shared by every web process of the class;
+    the trainings run on `python -m cnnlab worker` processes. Otherwise: this server's own pool.
+    """
+    config = settings()
+    if config.redis_url:
+        from cnnlab.training.redis_queue import RedisJobs
+
+        return RedisJobs(config.redis_url, config.runs_dir, limits=config.limits)
     from cnnlab.training.queue import JobManager
 
-    config = settings()
     return JobManager(config.runs_dir, max_workers=config.max_workers, limits=config.limits,
                       worker_nice=config.worker_nice)
 

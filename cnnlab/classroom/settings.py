@@ -19,7 +19,9 @@ from cnnlab.classroom.limits import Limits
 from cnnlab.paths import DEFAULT_MODEL_DIR, DEFAULT_RUNS_DIR, REPO_DIR
 
 DEFAULT_CONFIG = REPO_DIR / "classroom.toml"
-SERVER_SETTINGS = ("runs_dir", "default_model_dir", "max_workers", "worker_nice")  # [server] keys
+SERVER_SETTINGS = ("runs_dir", "default_model_dir", "max_workers", "worker_nice",
+                   "redis_url")  # [server] keys
+REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,9 @@ class Settings:
     default_model_dir: Path = DEFAULT_MODEL_DIR  # the shipped pretrained model
     max_workers: int = max(1, os.cpu_count() or 1)  # trainings at once; the rest wait in a queue
     worker_nice: int = 10  # trainings run at this nice level (0-19): page updates get the CPU first
+    # None: trainings run in this server's own worker processes (cnnlab.training.queue); a URL:
+    # they queue on that Redis and run on `python -m cnnlab worker` machines (redis_queue)
+    redis_url: str | None = None
     limits: Limits = field(default_factory=Limits)
 
 
@@ -64,7 +69,18 @@ def load_settings(path: Path | None = None, environ: Mapping[str, str] | None = 
         values["max_workers"] = _whole_number("max_workers", server["max_workers"])
     if "worker_nice" in server:
         values["worker_nice"] = _nice_level(server["worker_nice"])
+    if server.get("redis_url"):  # an empty value keeps the local worker pool
+        values["redis_url"] = check_redis_url(server["redis_url"])
     return Settings(**values)
+
+
+def check_redis_url(value: object) -> str:
+    """A Redis address such as redis://127.0.0.1:6379/0, as redis-py's from_url reads it."""
+    url = str(value).strip()
+    if not url.startswith(REDIS_SCHEMES):
+        raise LabError(f"Setting redis_url must start with {', '.join(REDIS_SCHEMES)} (e.g. "
+                       f"redis://127.0.0.1:6379/0); got {value!r}.")
+    return url
 
 
 def _nice_level(value: object) -> int:

@@ -33,6 +33,19 @@ def test_worker_nice_from_file_or_environment(tmp_path, environ, level):
     assert load_settings(path, environ=environ).worker_nice == level
 
 
+@pytest.mark.parametrize("file, environ, url", [
+    ("", {}, None),  # the default: this server's own worker pool
+    ('redis_url = "redis://10.0.0.5:6379/0"', {}, "redis://10.0.0.5:6379/0"),
+    ('redis_url = "redis://a:6379/0"', {"CNNLAB_REDIS_URL": "unix:///run/redis.sock"},
+     "unix:///run/redis.sock"),
+    ('redis_url = "redis://a:6379/0"', {"CNNLAB_REDIS_URL": ""}, None),  # emptied: local again
+])
+def test_redis_url_switches_the_job_queue(tmp_path, file, environ, url):
+    path = tmp_path / "class.toml"
+    path.write_text(f"[server]\n{file}\n")
+    assert load_settings(path, environ=environ).redis_url == url
+
+
 def test_config_path_from_environment(tmp_path):
     path = tmp_path / "other.toml"
     path.write_text("[limits]\nmax_layers = 7\n")
@@ -46,6 +59,7 @@ def test_config_path_from_environment(tmp_path):
     ("[limits\n", "not valid TOML"),
     ("[server]\nworker_nice = 20\n", "worker_nice must be between 0 and 19"),
     ("[server]\nworker_nice = -1\n", "worker_nice must be at least 0"),
+    ("[server]\nredis_url = 'localhost:6379'\n", "redis_url must start with redis://"),
 ])
 def test_bad_settings_are_named(tmp_path, text, message):
     path = tmp_path / "bad.toml"

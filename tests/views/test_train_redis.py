@@ -1,0 +1,80 @@
+"""The Train page on the Redis + RQ backend: the same page, its jobs trained by real
+`python -m cnnlab worker` processes (tests/redis_fixtures.py): live charts, Stop, the run listed,
+and a student whose page is served by another web process finding the same running job."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from cnnlab.design.spec import Architecture, Conv2D, Dense, Flatten, MaxPooling2D
+from cnnlab.runs import store as runs
+from cnnlab.training import page_text as train_view
+from cnnlab.training.redis_queue import RedisJobs
+from tests.redis_fixtures import wait_for
+from ui import resources
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+START = "FormSubmitter:train_form-Start training"
+TINY = Architecture((Conv2D(4, (3, 3)), MaxPooling2D((2, 2)), Flatten(), Dense(10, "softmax")))
+
+
+@pytest.fixture()
+def on_redis(monkeypatch, redis_url, rq_workers):
+    """A 'web process' whose settings point at the private Redis and the workers' runs folder."""
+    monkeypatch.setenv("CNNLAB_REDIS_URL", redis_url)
+    monkeypatch.setenv("CNNLAB_RUNS_DIR", str(rq_workers.runs_dir))
+    monkeypatch.setenv("TF_CPP_MIN_LOG_LEVEL", "2")
+    st.cache_resource.clear()
+    yield rq_workers.runs_dir
+    st.cache_resource.clear()
+
+
+def open_train(lab: str | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    if lab is not None:
+        at.query_params["lab"] = lab
+    at.session_state["design"] = TINY
+    at.run()
+    at.switch_page("views/train.py").run()
+    assert not at.exception
+    return at
+
+
+def test_train_live_stop_and_list_on_redis_workers_from_any_web_process(on_redis):
+    at = open_train()
+    backend = resources.job_manager()
+    assert isinstance(backend, RedisJobs)
+    owner = at.session_state["student_id"]
+    at.number_input(key="train_subset").set_value(3000)
+    at.number_input(key="train_epochs").set_value(20)
+    at.select_slider(key="train_batch_size").set_value(32)
+    at.text_input(key="train_name").set_value("on redis")
+    at.button(key=START).click().run()
+    assert not at.exception and not at.error
+    job_id = at.session_state["train_job_id"]
+    wait_for(lambda: backend.status(job_id).progress.epoch_history, timeout=90,
+             what="the first epoch on a worker")
+    at.run()
+    assert at.get("plotly_chart") and f"train_stop_{job_id}" in {b.key for b in at.button}
+
+    # another web process (fresh resources, same lab code in the address) finds the running job
+    st.cache_resource.clear()
+    other = open_train(lab=owner)
+    assert resources.job_manager() is not backend
+    assert "**on redis**" in [m.value for m in other.markdown]
+    assert f"train_stop_{job_id}" in {b.key for b in other.button}
+
+    other.button(key=f"train_stop_{job_id}").click().run()  # Stop, from that other process
+    assert not other.exception
+    wait_for(lambda: not backend.status(job_id).active, timeout=60, what="the job to stop")
+    job = backend.status(job_id)
+    assert job.state == "cancelled" and job.run_dir is not None
+    at.run()
+    (info,) = runs.list_runs(on_redis, owner)
+    assert info.status == "cancelled" and info.path == job.run_dir
+    assert at.dataframe[0].value.to_dict("records") == train_view.run_rows([info])
+    assert f"train_eval_{job_id}" in {b.key for b in at.button}

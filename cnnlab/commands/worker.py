@@ -26,6 +26,8 @@ import sys
 import time
 from pathlib import Path
 
+from cnnlab.errors import LabError
+
 HELP = "Run a training worker that takes jobs from the class's Redis queue (see README, Deployment)."
 
 
@@ -54,9 +56,7 @@ def run(args: argparse.Namespace) -> int:
     """Serve jobs until stopped; exit 2 when Redis is missing or unreachable."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     if not args.redis:
-        print("error: give --redis URL (or set CNNLAB_REDIS_URL), e.g. redis://127.0.0.1:6379/0",
-              file=sys.stderr)
-        return 2
+        raise LabError("give --redis URL (or set CNNLAB_REDIS_URL), e.g. redis://127.0.0.1:6379/0")
     import redis
 
     from cnnlab.training import redis_job
@@ -66,8 +66,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         connection.ping()
     except redis.RedisError as exc:
-        print(f"error: cannot reach Redis at {args.redis} ({exc})", file=sys.stderr)
-        return 2
+        raise LabError(f"cannot reach Redis at {args.redis} ({exc})") from None
     if args.nice:
         os.setpriority(os.PRIO_PROCESS, 0, min(19, os.getpriority(os.PRIO_PROCESS, 0) + args.nice))
     name = args.name or f"{socket.gethostname()}-{os.getpid()}"

@@ -11,8 +11,6 @@ import json
 import os
 import signal
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-
 import pytest
 
 from cnnlab.classroom.limits import Limits

@@ -4,8 +4,6 @@ and a student whose page is served by another web process finding the same runni
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -15,9 +13,9 @@ from cnnlab.runs import store as runs
 from cnnlab.training import page_text as train_view
 from cnnlab.training.redis_queue import RedisJobs
 from tests.redis_fixtures import wait_for
+from tests.views.conftest import APP
 from ui import resources
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 START = "FormSubmitter:train_form-Start training"
 TINY = Architecture((Conv2D(4, (3, 3)), MaxPooling2D((2, 2)), Flatten(), Dense(10, "softmax")))
 
@@ -27,7 +25,6 @@ def on_redis(monkeypatch, redis_url, rq_workers):
     """A 'web process' whose settings point at the private Redis and the workers' runs folder."""
     monkeypatch.setenv("CNNLAB_REDIS_URL", redis_url)
     monkeypatch.setenv("CNNLAB_RUNS_DIR", str(rq_workers.runs_dir))
-    monkeypatch.setenv("TF_CPP_MIN_LOG_LEVEL", "2")
     st.cache_resource.clear()
     yield rq_workers.runs_dir
     st.cache_resource.clear()

@@ -99,22 +99,14 @@ def _command_line(args: argparse.Namespace, name: str) -> list[str]:
 
 
 def warm_up(threads: int | None, mnist_dir: str | None) -> float:
-    """Import TensorFlow, set its threads, load MNIST and fit a tiny model once; returns seconds."""
+    """Import TensorFlow, set its threads, load MNIST and train a tiny model once; returns seconds."""
     start = time.perf_counter()
+    from cnnlab.training import loop
     from cnnlab.training.loop import configure_threads
     from cnnlab.training.mnist import load_mnist
 
     configure_threads(threads)  # before TensorFlow's first op: later it cannot change
-    data = load_mnist(mnist_dir)
-    import keras
-
-    model = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(),
-                              keras.layers.Dense(10, activation="softmax")])
-    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    model.fit(data.x_train[:64], data.y_train[:64], batch_size=32, epochs=1, verbose=0)
-    from cnnlab.training.redis_job import forget_keras_state
-
-    forget_keras_state()
+    loop.warm_up(load_mnist(mnist_dir))  # every path of a training, on a tiny model
     return time.perf_counter() - start
 
 

@@ -3,9 +3,9 @@
 The worker (cnnlab.commands.worker) imports TensorFlow and loads MNIST once, then RQ calls
 `run_job(job_id, payload)` for job after job in that same process (a SimpleWorker: no fork,
 TensorFlow is not fork-safe). The training steps are the local backend's own
-(cnnlab.training.worker.worker_main: train, write the run atomically with meta.json last,
-report); only the channel differs: its messages land in the job's Redis record instead of a
-pipe, and its stop event is set by a watcher thread that
+(cnnlab.training.worker.run_job: train, write the run atomically with meta.json last, report);
+only the channel differs: its messages land in the job's Redis record instead of a pipe, and
+its stop is asked by a watcher thread that
 
 - refreshes the job's heartbeat key (its TTL is what lets a web process notice a killed worker),
 - polls the job's stop key (the student's Stop),
@@ -76,7 +76,7 @@ def _train(job_id: str, payload: dict[str, Any], watcher: "Watcher") -> None:
     from cnnlab.design.spec import Architecture
     from cnnlab.runs.store import begin_run
     from cnnlab.training.config import TrainConfig
-    from cnnlab.training.worker import JobSpec, worker_main
+    from cnnlab.training.worker import JobSpec, run_job as run_one_job
 
     runs_dir = Path(OPTIONS.runs_dir or payload["runs_dir"])
     arch, config = Architecture.from_dict(payload["design"]), TrainConfig.from_dict(payload["config"])
@@ -89,8 +89,8 @@ def _train(job_id: str, payload: dict[str, Any], watcher: "Watcher") -> None:
     watcher.update(run=relative)
     spec = JobSpec(job_id, payload["name"], payload["design"], payload["config"], str(run_dir),
                    threads=0, mnist_dir=OPTIONS.mnist_dir)  # threads: set once at worker start
-    worker_main(spec, Channel(watcher, relative), watcher.stop_event)
-    if watcher.outcome == "running":  # worker_main always reports; this is a safety net
+    run_one_job(spec, Channel(watcher, relative).send, watcher.stop_event.is_set)
+    if watcher.outcome == "running":  # run_one_job always reports; this is a safety net
         watcher.finish("failed", error="The training ended without a result; train again.")
 
 
@@ -111,13 +111,12 @@ def forget_keras_state() -> None:
 
 
 class Channel:
-    """worker_main's pipe end: its messages go to the job's Redis record."""
+    """Where the job's messages go: the job's Redis record."""
 
     def __init__(self, watcher: "Watcher", run: str) -> None:
         self.watcher, self.run = watcher, run
 
-    def send(self, message: tuple[str, Any]) -> None:
-        kind, payload = message
+    def send(self, kind: str, payload: Any) -> None:
         if kind == "progress":
             if payload.get("state") == "training" and not self.watcher.training_at:
                 self.watcher.training_at = time.time()
@@ -130,9 +129,6 @@ class Channel:
                                 error=self.watcher.reason)
         elif kind == "failed":
             self.watcher.finish("failed", error=str(payload))
-
-    def close(self) -> None:
-        pass
 
 
 class Watcher:

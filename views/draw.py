@@ -65,6 +65,7 @@ with right:
     elif image is not None:
         try:
             steps = preprocess_digit(image)
+            st.session_state["draw_last_digit"] = steps.final28  # for the Invariance lab
             probs = predict_probabilities(model, steps.model_input) if model is not None else None
         except LabError as err:
             st.error(str(err))

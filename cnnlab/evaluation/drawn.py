@@ -74,6 +74,13 @@ def draw_on_canvas(line: np.ndarray, pen: int, height: float, top: float, left: 
     return np.asarray(picture.reduce(k))
 
 
+def random_drawing(line: np.ndarray, pen: int, rng: np.random.Generator) -> np.ndarray:
+    """One centre line drawn with `pen` at a random size (5 pens or 80 pixels up to 260) and place."""
+    height = rng.uniform(max(80.0, 5.0 * pen), 260.0)
+    top, left = rng.uniform(0, CANVAS - height, size=2)
+    return draw_on_canvas(line, pen, height, top, left)
+
+
 def drawn_set(digits: np.ndarray, pen: int, seed: int = 0, lines: np.ndarray | None = None) -> np.ndarray:
     """(N, 28, 28) test digits -> (N, 28, 28) the same digits drawn with `pen` and prepared as on the Draw page.
 
@@ -85,9 +92,7 @@ def drawn_set(digits: np.ndarray, pen: int, seed: int = 0, lines: np.ndarray | N
     rng = np.random.default_rng([seed, pen])
     out = np.zeros((len(lines), 28, 28), np.float32)
     for i, line in enumerate(lines):
-        height = rng.uniform(max(80.0, 5.0 * pen), 260.0)
-        top, left = rng.uniform(0, CANVAS - height, size=2)
-        canvas = draw_on_canvas(line, pen, height, top, left)
+        canvas = random_drawing(line, pen, rng)
         try:
             out[i] = preprocess_digit(canvas).final28
         except LabError:  # a digit too faint to leave a centre line stays an empty image

@@ -160,10 +160,11 @@ def _read_cache(path: Path) -> dict[str, Any]:
 
 
 def robustness_run(run_dir: str | Path, n_images: int = N_IMAGES, drawn_images: int = DRAWN_IMAGES,
-                   use_cache: bool = True, data: Any = None,
-                   on_step: Callable[[str, float], None] = lambda f, s: None) -> dict[str, Any]:
+                   use_cache: bool = True, data: Any = None, cache_only: bool = False,
+                   on_step: Callable[[str, float], None] = lambda f, s: None) -> dict[str, Any] | None:
     """The robustness curves of a run folder's model.keras (or a .keras file), cached beside it.
 
+    With `cache_only`, None instead of computing when the folder holds no results for this model.
     Returns {"clean", "curves", "person_level", "n_images", "drawn_images", "seconds", "cached"}.
     """
     from cnnlab.runs.atomic import atomic_write_bytes
@@ -187,6 +188,8 @@ def robustness_run(run_dir: str | Path, n_images: int = N_IMAGES, drawn_images: 
     stored = _read_cache(path) if path.is_dir() and use_cache else {}
     if key in stored:
         return {**stored[key], "cached": True}
+    if cache_only:
+        return None
     model = load_model_bytes(raw, name=model_path.name)
     start = time.perf_counter()
     result = accuracies(model_predictor(model), x, y, drawn_images, on_step)

@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np  # noqa: E402
 
-from cnnlab.drawing.doubt import doubts  # noqa: E402
+from cnnlab.drawing.doubt import MAX_FILL, doubts  # noqa: E402
 from cnnlab.drawing.predict import predict_probabilities  # noqa: E402
 from cnnlab.drawing.preprocess import preprocess_digit  # noqa: E402
 from cnnlab.errors import LabError  # noqa: E402
@@ -42,7 +42,7 @@ def judge(model, canvas) -> tuple[bool, str]:
     except LabError:
         return True, "empty"
     d = doubts(steps.final28, steps.cropped, predict_probabilities(model, steps.model_input))
-    sign = ("two pieces" if d.side_by_side else "fill" if d.fill > 0.42 else "unsure") if d.doubtful else ""
+    sign = ("two pieces" if d.side_by_side else "fill" if d.fill > MAX_FILL else "unsure") if d.doubtful else ""
     return d.doubtful, sign
 
 

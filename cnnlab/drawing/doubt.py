@@ -89,6 +89,6 @@ def doubts(final28: np.ndarray, cropped: np.ndarray, probs: np.ndarray) -> Doubt
         reasons.append(f"the ink fills {fill:.0%} of the box, much more than a digit's strokes "
                        "(MNIST digits: about 14%): is it a scribble or a blob?")
     if confidence < MIN_CONFIDENCE:
-        reasons.append(f"the model is unsure: its best guess has only {confidence:.0%}, where it "
-                       "reads real digits with over 90%.")
+        reasons.append(f"the model is unsure: its best guess has only {confidence:.0%}, where it gives "
+                       "most real digits over 90%.")
     return Doubt(confidence, fill, pieces, side_by_side, tuple(reasons))

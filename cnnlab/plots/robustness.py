@@ -29,7 +29,7 @@ def robustness_curves(results: Mapping[str, Mapping[str, Any]], columns: int = 4
         row, col = i // columns + 1, i % columns + 1
         if fam.person is not None:
             fig.add_vrect(x0=fam.person[0], x1=fam.person[1], fillcolor=PERSON, line_width=0,
-                          layer="below", row=row, col=col)
+                          layer="below", row=row, col=col, exclude_empty_subplots=False)
         for m, (name, result) in enumerate(results.items()):
             points = result["curves"].get(fam.key, [])
             fig.add_trace(go.Scatter(

@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
 
 from cnnlab.errors import LabError
 
@@ -28,19 +27,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Exit 0 with the table (or JSON) on stdout, 2 with the friendly message on stderr."""
+    """Exit 0 with the table (or JSON) on stdout; a LabError becomes exit 2 in cnnlab.__main__."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     from cnnlab.evaluation.robustness import robustness_run
 
     try:
         result = robustness_run(args.run_dir, n_images=args.images, drawn_images=args.drawn,
                                 use_cache=not args.no_cache)
-    except LabError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 2
     except OSError as exc:
-        print(f"error: cannot read {args.run_dir!r}: {exc.strerror or exc}.", file=sys.stderr)
-        return 2
+        raise LabError(f"cannot read {args.run_dir!r}: {exc.strerror or exc}.") from None
     print(json.dumps({"run": str(args.run_dir), **result}, indent=2) if args.json else format_report(result))
     return 0
 

@@ -119,10 +119,9 @@ def settings_form(limits: Limits) -> tuple[dict[str, Any], str] | None:
                      format_func=view.LABEL_HELP.get)
             st.caption(view.LABEL_NOTE)
             st.toggle("Augment the training images", key="train_augment", help=AUGMENT_HELP)
-            if st.session_state.get("train_augment"):
-                st.caption("Random turns, shifts, resizing, slant and stroke width, new every "
-                           "epoch. Train the same design without it too, and compare both in "
-                           "the **Invariance lab**.")
+            st.caption("Augmentation: random turns, shifts, resizing, slant and stroke width, "
+                       "new every epoch. Train a design with and without it and compare both "
+                       "in the **Invariance lab**.")
         seed_col, name_col = st.columns([1, 3])
         seed_col.number_input("Seed", min_value=0, max_value=2**31 - 1, step=1, key="train_seed",
                               help="Fixes the starting weights, the shuffling and the validation "

@@ -9,7 +9,8 @@ import sys
 from cnnlab.errors import LabError
 
 # Each command module defines `HELP`, `add_arguments(parser)` and `run(args) -> int`.
-COMMANDS = ("summary", "presets", "preset", "code", "train", "evaluate", "predict", "worker")
+COMMANDS = ("summary", "presets", "preset", "code", "train", "evaluate", "predict", "worker",
+            "robustness")
 
 
 def main(argv: list[str] | None = None) -> int:

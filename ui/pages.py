@@ -30,5 +30,7 @@ PATH = (
              "mistakes."),
     PageInfo("views/draw.py", "Draw & predict", ":material/draw:",
              "Draw a digit yourself and see what your network thinks, and why."),
+    PageInfo("views/invariance.py", "Invariance lab", ":material/transform:",
+             "Shift, turn, resize and restroke a digit and see which networks still read it."),
 )
 PAGES = (HOME,) + PATH

@@ -15,6 +15,7 @@ from typing import Any
 import streamlit as st
 
 from cnnlab.runs import store as runstore
+from cnnlab.training import augmentation
 from cnnlab.training import page_text as view
 from cnnlab.errors import LabError
 from cnnlab.training import recipes
@@ -37,10 +38,7 @@ FIELDS = {"optimizer": "train_optimizer", "learning_rate": "train_lr", "momentum
           "validation_split": "train_val_split", "label_format": "train_labels",
           "subset": "train_subset", "seed": "train_seed", "augment": "train_augment",
           "lr_schedule": "train_lr_schedule"}
-AUGMENT_HELP = ("Each epoch, every training image is randomly turned (up to ±10°), shifted (up to "
-                "±10 %) and zoomed (up to ±10 %), so the network never sees exactly the same "
-                "digit twice. Slower per epoch, and it usually pays off only over more epochs. "
-                "Validation and test images are never changed.")
+AUGMENT_HELP = augmentation.DESCRIPTION
 PLOT_CONFIG = {"displayModeBar": False}
 DOWNLOAD_HELP = {"model.keras": "The trained network with its weights; in Python, "
                                 "keras.models.load_model(path) loads it.",
@@ -121,6 +119,9 @@ def settings_form(limits: Limits) -> tuple[dict[str, Any], str] | None:
                      format_func=view.LABEL_HELP.get)
             st.caption(view.LABEL_NOTE)
             st.toggle("Augment the training images", key="train_augment", help=AUGMENT_HELP)
+            st.caption("Augmentation: random turns, shifts, resizing, slant and stroke width, "
+                       "new every epoch. Train a design with and without it and compare both "
+                       "in the **Invariance lab**.")
         seed_col, name_col = st.columns([1, 3])
         seed_col.number_input("Seed", min_value=0, max_value=2**31 - 1, step=1, key="train_seed",
                               help="Fixes the starting weights, the shuffling and the validation "

@@ -11,6 +11,7 @@ from cnnlab.errors import LabError
 from cnnlab.drawing.uploads import read_upload
 from cnnlab.plots import digits
 from cnnlab.drawing.predict import predict_probabilities, top_k
+from cnnlab.drawing.doubt import doubts
 from cnnlab.drawing.preprocess import EMPTY_MESSAGE, is_empty, preprocess_digit
 from ui import draw as draw_glue
 from ui import resources
@@ -65,6 +66,7 @@ with right:
     elif image is not None:
         try:
             steps = preprocess_digit(image)
+            st.session_state["draw_last_digit"] = steps.final28  # for the Invariance lab
             probs = predict_probabilities(model, steps.model_input) if model is not None else None
         except LabError as err:
             st.error(str(err))
@@ -72,6 +74,12 @@ with right:
         st.info(EMPTY_MESSAGE)
     if probs is not None:
         st.subheader("What the model reads")
+        doubt = doubts(steps.final28, steps.cropped, probs)
+        if doubt.doubtful:
+            st.warning("**This does not look like a digit.** A digit classifier always answers "
+                       "with a digit, so read its guess below with care: "
+                       + " ".join(f"{reason[0].upper()}{reason[1:]}" for reason in doubt.reasons),
+                       icon=":material/help:")
         for column, (rank, (digit, p)) in zip(st.columns(3), enumerate(top_k(probs, 3))):
             column.metric(("1st", "2nd", "3rd")[rank] + " choice", str(digit), percent(p, 1),
                           delta_color="off", delta_arrow="off", border=rank == 0)

@@ -129,3 +129,28 @@ def test_wrong_shapes_are_refused_and_big_photos_are_shrunk_first():
     gray, inverted = to_grayscale(big)
     assert max(gray.shape) <= 1024 and not inverted
     assert _corr(preprocess_digit(big).final28, preprocess_digit(_canvas_seven(30, 40, 210)).final28) > 0.95
+
+
+def test_a_photo_with_a_shadow_and_grey_paper_comes_out_like_the_drawing():
+    """Uneven light: paper from 0.45 (in shadow) to 0.9 and dark grey ink; a plain border level would
+    take the shadow for ink, the flattened lighting and Otsu's threshold keep only the digit."""
+    canvas = _canvas_seven(60, 70, 140)
+    ink = canvas[..., 3].astype(np.float32) / 255
+    rows, cols = np.mgrid[0:CANVAS, 0:CANVAS] / CANVAS
+    paper = 0.9 - 0.3 * cols - 0.15 * (rows > 0.7)  # a gradient and a shadow over the bottom
+    rng = np.random.default_rng(0)
+    photo = np.clip(paper * (1 - ink) + 0.2 * ink + rng.normal(0, 0.01, ink.shape), 0, 1)
+    steps = preprocess_digit((photo * 255).astype(np.uint8))
+    clean = preprocess_digit(canvas).final28
+    assert steps.inverted and _corr(steps.final28, clean) > 0.9
+    assert steps.grayscale[rows > 0.75].mean() < 0.05  # the shadow is not ink
+    top, bottom, left, right = steps.bbox  # the crop is the digit, not the shadow
+    assert abs(top - 60) < 15 and abs(left - 70) < 15 and bottom < 220
+
+
+def test_otsu_threshold_splits_two_groups():
+    from cnnlab.drawing.preprocess import otsu_threshold
+
+    rng = np.random.default_rng(1)
+    values = np.concatenate([rng.normal(0.1, 0.03, 900), rng.normal(0.7, 0.05, 100)])
+    assert 0.2 < otsu_threshold(values) < 0.6

@@ -1,4 +1,5 @@
-"""The shipped default model is the recommended preset, loads safely and is as accurate as it says."""
+"""The shipped default model is the recommended preset, loads safely, is as accurate as it says and
+holds up when digits are shifted, turned, resized, restroked or drawn with a mouse."""
 
 import json
 
@@ -19,7 +20,7 @@ def test_default_model_is_the_recommended_preset():
 def test_default_model_meets_the_accuracy_goal_on_the_real_test_set():
     run = load_run(DEFAULT_MODEL_DIR)
     evaluation = evaluate_run(DEFAULT_MODEL_DIR, load_mnist(), use_cache=False)
-    assert evaluation.accuracy >= 0.992
+    assert evaluation.accuracy >= 0.993
     assert evaluation.accuracy == pytest.approx(run.metrics["test_accuracy"], abs=1e-4)
     assert evaluation.n == 10_000
 
@@ -28,3 +29,27 @@ def test_default_model_file_is_small():
     assert (DEFAULT_MODEL_DIR / "model.keras").stat().st_size < 2_000_000
     meta = json.loads((DEFAULT_MODEL_DIR / "meta.json").read_text())
     assert meta["status"] == "complete"
+
+
+def test_default_model_holds_up_at_person_level_strengths():
+    """>= 97 % at the strengths one person's handwriting varies by, on the first 1,000 test digits,
+    and on 200 of them redrawn with the Draw page's default pen and prepared as a drawing."""
+    import numpy as np
+
+    from cnnlab.evaluation import robustness
+    from cnnlab.runs.model_file import load_model
+
+    data = load_mnist()
+    x, y = np.array(data.x_test[:1000, :, :, 0]), np.array(data.y_test[:1000])
+    predict = robustness.model_predictor(load_model(DEFAULT_MODEL_DIR / "model.keras"))
+    conditions = [("shift", 3), ("rotate", -15), ("rotate", 15), ("scale", 0.8), ("scale", 1.2),
+                  ("stroke", -0.5), ("stroke", 1), ("slant", 0.2)]
+    for family, strength in conditions:
+        accuracy = float(np.mean(predict(robustness.transform(family, strength, x)) == y))
+        assert accuracy >= 0.97, (family, strength, accuracy)
+    # the thinnest strokes (MNIST's eroded by a plus) are the one shortfall: 96.7 % on all
+    # 10,000 test digits (models/default/README.md), 95.6 % on these 1,000
+    thinnest = float(np.mean(predict(robustness.transform("stroke", -1, x)) == y))
+    assert thinnest >= 0.95
+    drawn = robustness.transform("drawn", 18, x[:200])
+    assert float(np.mean(predict(drawn) == y[:200])) >= 0.97

@@ -142,7 +142,8 @@ def test_the_default_model_is_used_when_no_run_is_selected(at, runs_dir, monkeyp
     monkeypatch.setenv("CNNLAB_DEFAULT_MODEL_DIR", str(run))
     data = mnist_png(3)
     upload(at, "digit.png", data)
-    assert not at.exception and not at.warning
+    # no warning about the model (a tiny model may be unsure, which the page says honestly)
+    assert not at.exception and all("does not look like a digit" in w.value for w in at.warning)
     probs = predict_probabilities(load_model(run / "model.keras"),
                                   preprocess_digit(read_upload(data, "digit.png")).model_input)
     assert metrics(at)["1st choice"][0] == str(int(np.argmax(probs)))
@@ -229,3 +230,18 @@ def test_reruns_keep_keras_state_for_every_session(monkeypatch, tmp_path):
     app.run()
     assert not app.exception and "keras" in sys.modules  # the shipped model was loaded
     assert cleared == []
+
+
+def test_two_digits_get_the_does_not_look_like_a_digit_message(at, monkeypatch):
+    from cnnlab.evaluation import drawn, non_digits
+    from cnnlab.runs.store import DEFAULT_MODEL_DIR
+
+    monkeypatch.setenv("CNNLAB_DEFAULT_MODEL_DIR", str(DEFAULT_MODEL_DIR))
+    lines = drawn.centre_lines(mnist.load_mnist().x_test[:8, :, :, 0])
+    pair = non_digits.two_digits(np.random.default_rng(3), lines)
+    buf = io.BytesIO()
+    Image.fromarray(pair).save(buf, "PNG")
+    upload(at, "pair.png", buf.getvalue())
+    assert not at.exception and at.metric  # the guess is still shown, with the doubt above it
+    assert any(w.value.startswith("**This does not look like a digit.**") and "more than one digit"
+               in w.value for w in at.warning)

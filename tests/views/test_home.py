@@ -27,7 +27,7 @@ def test_home_renders_the_path_with_a_link_to_every_page(at):
     assert "CNN Lab" in at.title[0].value
     links = at.get("page_link")
     assert [link.proto.page for link in links] == ["convolution", "design", "train", "evaluate",
-                                                   "draw"]
+                                                   "draw", "invariance"]
     code = at.session_state["student_id"]
     assert all(link.proto.query_string == f"lab={code}" for link in links)
 

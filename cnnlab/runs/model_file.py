@@ -19,9 +19,9 @@ from cnnlab.errors import LabError
 
 _FIX = "Re-download it or train again."
 # The command that reproduces models/default exactly (models/default/README.md).
-DEFAULT_MODEL_COMMAND = ("python -m cnnlab train recommended --epochs 12 --validation-split 0 "
-                         "--seed 0 --out models/default "
-                         "--name \"CNN Lab default model (recommended preset)\"")
+DEFAULT_MODEL_COMMAND = ("python -m cnnlab train recommended --epochs 20 --validation-split 0 "
+                         "--seed 0 --augment --out models/default "
+                         "--name \"CNN Lab default model (recommended preset with augmentation)\"")
 DEFAULT_MODEL_MISSING = ("The shipped default model is not installed on this server yet "
                          "(models/default has no model.keras). Train a model on the **Train** "
                          "page and pick it above, or ask your teacher to run "

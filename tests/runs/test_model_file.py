@@ -115,3 +115,13 @@ def test_non_mnist_models_are_refused():
     model = keras.Model(inputs, keras.layers.Dense(10)(keras.layers.Flatten()(inputs)))
     with pytest.raises(LabError, match="28x28x1"):
         modelfile.check_mnist_model(model)
+
+
+def test_the_missing_default_model_message_gives_the_command_that_made_it():
+    """The command the message tells a teacher to run is the one models/default/README.md documents."""
+    from cnnlab.paths import DEFAULT_MODEL_DIR
+    from cnnlab.runs.model_file import DEFAULT_MODEL_COMMAND, DEFAULT_MODEL_MISSING
+
+    readme = " ".join((DEFAULT_MODEL_DIR / "README.md").read_text().replace("\\\n", " ").split())
+    assert DEFAULT_MODEL_COMMAND in readme
+    assert DEFAULT_MODEL_COMMAND in DEFAULT_MODEL_MISSING

@@ -90,7 +90,7 @@ def test_a_fresh_start_renders_the_canvas_prompt_and_explains_the_missing_defaul
     assert not at.exception
     assert at.title[0].value == "Draw & predict"
     assert EMPTY_MESSAGE in [i.value for i in at.info]
-    assert any("models/default/model.keras is missing" in w.value for w in at.warning)
+    assert any("models/default has no model.keras" in w.value for w in at.warning)
     assert not at.metric  # nothing is predicted before anything is drawn
     assert at.selectbox(key="draw_model").value == os.environ["CNNLAB_DEFAULT_MODEL_DIR"]
 

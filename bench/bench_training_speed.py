@@ -162,6 +162,8 @@ def main() -> None:
     parser.add_argument("--target", type=float, default=0.99)
     parser.add_argument("--max-epochs", type=int, default=5, help="for the recommended design")
     parser.add_argument("--no-cold", action="store_true", help="skip the cold-worker latency")
+    parser.add_argument("--skip-training", action="store_true",
+                        help="only (c) and the matmul ceiling of (d): no (a) or (b)")
     args = parser.parse_args()
     print(f"load before: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} "
           f"{os.getloadavg()[2]:.2f} on {THREADS} CPU cores", flush=True)
@@ -176,7 +178,7 @@ def main() -> None:
                "fast": (get_preset("fast").arch, TrainConfig(**recipes.FAST).replace(
                    validation_split=0.0))}
     rows = {}
-    for name, (arch, recipe) in designs.items():
+    for name, (arch, recipe) in ([] if args.skip_training else designs.items()):
         macs = analyze(arch).total_macs
         print(f"\n{name}: {macs:,} multiply-adds per image", flush=True)
         quick = TrainConfig(epochs=args.epochs, subset=args.subset, batch_size=recipe.batch_size,
@@ -194,7 +196,7 @@ def main() -> None:
     cold_s = None if args.no_cold else first_chart_latency(False, designs["recommended"][0], quick)
     ceiling = matmul_flops()
 
-    print(f"\n{'':34s}" + "".join(f"{n:>16s}" for n in rows))
+    print(f"\n{'':34s}" + "".join(f"{n:>16s}" for n in rows), flush=True)
     def line(label, fmt):
         print(f"{label:34s}" + "".join(f"{fmt(r):>16s}" for r in rows.values()))
     line("multiply-adds per image", lambda r: f"{r['macs']:,}")

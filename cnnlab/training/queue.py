@@ -247,9 +247,9 @@ class JobManager:
 
     def _keep_warm(self) -> None:
         """Start a warm worker for a free slot, or one spare when every slot is busy and jobs
-        wait. One process starts up at a time (none while a job's worker is still starting),
-        so start-ups never compete with each other or with a student's job for the CPU; none
-        for 10 s after a worker died while waiting, so a broken installation cannot loop."""
+        wait. One warm worker starts up at a time, and while nobody waits none starts beside
+        a job that is still starting, so start-ups do not slow a student's job; none for 10 s
+        after a worker died while waiting, so a broken installation cannot loop."""
         if not self.warm or time.monotonic() - self._idle_died < 10.0:
             return
         for worker in self._idle:
@@ -259,11 +259,11 @@ class JobManager:
             self._idle.remove(worker)
             self._idle_died = time.monotonic()
             return
-        starting = any(not w.ready for w in self._idle) or any(
-            self._jobs[j].progress.state == "starting" for j in self._running)
-        wanted = max(self.max_workers - len(self._running), 1 if self._queue else 0)
-        if starting or len(self._idle) >= wanted:
+        if any(not w.ready for w in self._idle) or len(self._idle) >= max(
+                self.max_workers - len(self._running), 1 if self._queue else 0):
             return
+        if not self._queue and any(self._jobs[j].progress.state == "starting" for j in self._running):
+            return  # nobody waits: let the student's job start up alone
         worker = WarmWorker(self._context, self.threads, self._nice_level(), self.mnist_dir)
         try:
             worker.start()

@@ -48,6 +48,8 @@ def _head_warnings(layer: spec.Layer, row: "LayerStats") -> list[str]:
         return [f"{where} is Dropout: it would randomly zero the predictions while training. "
                 "Put Dropout before the final Dense(10, activation='softmax')."]
     if not isinstance(layer, spec.Dense):
+        if layer.makes_probabilities() and row.output_shape == (NUM_CLASSES,):
+            return []  # e.g. Dense(10) then Activation("softmax"): Dense(10, softmax) in two steps
         return [f"{where} is not Dense: to classify the 10 digits, end with "
                 "Dense(10, activation='softmax')."]
     out = []

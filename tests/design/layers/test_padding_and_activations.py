@@ -43,6 +43,9 @@ def test_activation_and_relu_work_on_images_and_vectors() -> None:
 
 
 def test_a_softmax_activation_layer_means_the_loss_gets_probabilities() -> None:
+    two_steps = spec.Architecture((spec.Flatten(), spec.Dense(10), spec.Activation("softmax")))
+    assert analyze(two_steps).warnings == ()  # the same as Dense(10, "softmax")
+    assert analyze(spec.Architecture((spec.Flatten(), spec.Dense(10), spec.ReLU()))).warnings
     head = (spec.Flatten(), spec.Dense(10))
     assert outputs_probabilities(spec.Architecture(head + (spec.Activation("softmax"),
                                                            spec.Dropout(0.1))))

@@ -13,8 +13,13 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from cnnlab.design.spec import Architecture, Conv2D, Dense, Flatten, MaxPooling2D
+from ui import resources
+
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")  # the whole app; Home is its default page
+START = "FormSubmitter:train_form-Start training"  # the Train page's Start button
+TINY = Architecture((Conv2D(4, (3, 3)), MaxPooling2D((2, 2)), Flatten(), Dense(10, "softmax")))
 
 
 def page(name: str) -> str:
@@ -29,10 +34,43 @@ def open_page(name: str, timeout: float = 60) -> AppTest:
     return at
 
 
+def open_train(design: Architecture | None = None, lab: str | None = None) -> AppTest:
+    """The whole app, switched to the Train page (with this design and lab code, if given)."""
+    at = AppTest.from_file(APP, default_timeout=120)
+    if lab is not None:
+        at.query_params["lab"] = lab
+    if design is not None:
+        at.session_state["design"] = design
+    at.run()
+    at.switch_page("views/train.py").run()
+    assert not at.exception
+    return at
+
+
 @pytest.fixture
 def fresh_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """Empty caches and a runs folder of its own for one test; yields that folder."""
     monkeypatch.setenv("CNNLAB_RUNS_DIR", str(tmp_path / "runs"))
     st.cache_resource.clear()
     yield tmp_path / "runs"
+    st.cache_resource.clear()
+
+
+@pytest.fixture
+def local_jobs(fresh_server, monkeypatch):
+    """A fresh server whose jobs run in its own process (JobManager, one worker), shut down
+    after so that no training outlives the test; yields the runs folder."""
+    monkeypatch.setenv("CNNLAB_MAX_WORKERS", "1")
+    yield fresh_server
+    resources.job_manager().shutdown(timeout_s=30)
+
+
+@pytest.fixture()
+def on_redis(monkeypatch, redis_url, rq_workers):
+    """A 'web process' whose settings point at the private Redis and the workers' runs folder
+    (tests/redis_fixtures.py); yields that runs folder."""
+    monkeypatch.setenv("CNNLAB_REDIS_URL", redis_url)
+    monkeypatch.setenv("CNNLAB_RUNS_DIR", str(rq_workers.runs_dir))
+    st.cache_resource.clear()
+    yield rq_workers.runs_dir
     st.cache_resource.clear()

@@ -22,33 +22,16 @@ from cnnlab.design.presets import get_preset
 from cnnlab.training.progress import Progress
 from cnnlab.runs.downloads import run_file_bytes
 from cnnlab.classroom.settings import load_settings
-from cnnlab.design.spec import Architecture, Conv2D, Dense, Flatten, MaxPooling2D
+from cnnlab.design.spec import Architecture
 from cnnlab.classroom.caps import check
 from ui import resources
-from tests.views.conftest import APP
-
-START = "FormSubmitter:train_form-Start training"
-TINY = Architecture((Conv2D(4, (3, 3)), MaxPooling2D((2, 2)), Flatten(), Dense(10, "softmax")))
+from tests.views.conftest import START, TINY, open_train
 
 
 @pytest.fixture(autouse=True)
-def server(fresh_server, monkeypatch):
-    """A fresh 'server' per test (tests/views/conftest.py), one worker, shut down after."""
-    monkeypatch.setenv("CNNLAB_MAX_WORKERS", "1")
-    yield fresh_server
-    resources.job_manager().shutdown(timeout_s=30)  # no worker outlives the test
-
-
-def open_train(design: Architecture | None = None, lab: str | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    if lab is not None:
-        at.query_params["lab"] = lab
-    if design is not None:
-        at.session_state["design"] = design
-    at.run()
-    at.switch_page("views/train.py").run()
-    assert not at.exception
-    return at
+def server(local_jobs):
+    """A fresh 'server' per test with one local training worker (tests/views/conftest.py)."""
+    return local_jobs
 
 
 def texts(elements) -> list[str]:

@@ -4,45 +4,18 @@ and a student whose page is served by another web process finding the same runni
 
 from __future__ import annotations
 
-import pytest
 import streamlit as st
-from streamlit.testing.v1 import AppTest
 
-from cnnlab.design.spec import Architecture, Conv2D, Dense, Flatten, MaxPooling2D
 from cnnlab.runs import store as runs
 from cnnlab.training import page_text as train_view
 from cnnlab.training.redis_queue import RedisJobs
 from tests.redis_fixtures import wait_for
-from tests.views.conftest import APP
+from tests.views.conftest import START, TINY, open_train
 from ui import resources
-
-START = "FormSubmitter:train_form-Start training"
-TINY = Architecture((Conv2D(4, (3, 3)), MaxPooling2D((2, 2)), Flatten(), Dense(10, "softmax")))
-
-
-@pytest.fixture()
-def on_redis(monkeypatch, redis_url, rq_workers):
-    """A 'web process' whose settings point at the private Redis and the workers' runs folder."""
-    monkeypatch.setenv("CNNLAB_REDIS_URL", redis_url)
-    monkeypatch.setenv("CNNLAB_RUNS_DIR", str(rq_workers.runs_dir))
-    st.cache_resource.clear()
-    yield rq_workers.runs_dir
-    st.cache_resource.clear()
-
-
-def open_train(lab: str | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    if lab is not None:
-        at.query_params["lab"] = lab
-    at.session_state["design"] = TINY
-    at.run()
-    at.switch_page("views/train.py").run()
-    assert not at.exception
-    return at
 
 
 def test_train_live_stop_and_list_on_redis_workers_from_any_web_process(on_redis):
-    at = open_train()
+    at = open_train(TINY)
     backend = resources.job_manager()
     assert isinstance(backend, RedisJobs)
     owner = at.session_state["student_id"]
@@ -60,7 +33,7 @@ def test_train_live_stop_and_list_on_redis_workers_from_any_web_process(on_redis
 
     # another web process (fresh resources, same lab code in the address) finds the running job
     st.cache_resource.clear()
-    other = open_train(lab=owner)
+    other = open_train(TINY, lab=owner)
     assert resources.job_manager() is not backend
     assert "**on redis**" in [m.value for m in other.markdown]
     assert f"train_stop_{job_id}" in {b.key for b in other.button}

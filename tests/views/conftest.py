@@ -47,6 +47,17 @@ def open_train(design: Architecture | None = None, lab: str | None = None) -> Ap
     return at
 
 
+def start_training(at: AppTest, subset: int, epochs: int, batch_size: int, name: str) -> str:
+    """Fill in the Train form and press Start; the new job's id (no error shown)."""
+    at.number_input(key="train_subset").set_value(subset)
+    at.number_input(key="train_epochs").set_value(epochs)
+    at.select_slider(key="train_batch_size").set_value(batch_size)
+    at.text_input(key="train_name").set_value(name)
+    at.button(key=START).click().run()
+    assert not at.exception and not at.error
+    return at.session_state["train_job_id"]
+
+
 @pytest.fixture
 def fresh_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """Empty caches and a runs folder of its own for one test; yields that folder."""

@@ -18,7 +18,7 @@ from cnnlab.training import page_text as train_view
 from cnnlab.training.queue import JobManager
 from cnnlab.training.redis_queue import RedisJobs
 from tests.redis_fixtures import wait_for
-from tests.views.conftest import START, TINY, open_train
+from tests.views.conftest import TINY, open_train, start_training
 from tests.views.test_draw import metrics, mnist_png, upload
 from tests.views.test_evaluate import metrics_shown
 from ui import resources
@@ -40,13 +40,7 @@ def test_design_train_live_evaluate_and_draw(backend):
     jobs = resources.job_manager()
     assert isinstance(jobs, kind)
     owner = at.session_state["student_id"]
-    at.number_input(key="train_subset").set_value(300)
-    at.number_input(key="train_epochs").set_value(2)
-    at.select_slider(key="train_batch_size").set_value(64)
-    at.text_input(key="train_name").set_value("flow")
-    at.button(key=START).click().run()
-    assert not at.exception and not at.error
-    job_id = at.session_state["train_job_id"]
+    job_id = start_training(at, 300, 2, 64, "flow")
 
     # live: once an epoch is in, the page draws the curves
     wait_for(lambda: jobs.status(job_id).progress.epoch_history, timeout=120,

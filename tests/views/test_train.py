@@ -25,7 +25,7 @@ from cnnlab.classroom.settings import load_settings
 from cnnlab.design.spec import Architecture
 from cnnlab.classroom.caps import check
 from ui import resources
-from tests.views.conftest import START, TINY, open_train
+from tests.views.conftest import START, TINY, open_train, start_training
 
 
 @pytest.fixture(autouse=True)
@@ -114,13 +114,7 @@ def test_one_real_training_live_then_listed_and_managed(monkeypatch, server):
     st.cache_resource.clear()
     at = open_train(TINY)
     owner = at.session_state["student_id"]
-    at.number_input(key="train_subset").set_value(300)
-    at.number_input(key="train_epochs").set_value(1)
-    at.select_slider(key="train_batch_size").set_value(64)
-    at.text_input(key="train_name").set_value("tiny conv")
-    at.button(key=START).click().run()
-    assert not at.exception and not at.error
-    job_id = at.session_state["train_job_id"]
+    job_id = start_training(at, 300, 1, 64, "tiny conv")
     assert resources.job_manager().status(job_id).active
     # the live view shows the job with its status and a Stop button
     assert f"train_stop_{job_id}" in keys(at)

@@ -10,7 +10,7 @@ from cnnlab.runs import store as runs
 from cnnlab.training import page_text as train_view
 from cnnlab.training.redis_queue import RedisJobs
 from tests.redis_fixtures import wait_for
-from tests.views.conftest import START, TINY, open_train
+from tests.views.conftest import TINY, open_train, start_training
 from ui import resources
 
 
@@ -19,13 +19,7 @@ def test_train_live_stop_and_list_on_redis_workers_from_any_web_process(on_redis
     backend = resources.job_manager()
     assert isinstance(backend, RedisJobs)
     owner = at.session_state["student_id"]
-    at.number_input(key="train_subset").set_value(3000)
-    at.number_input(key="train_epochs").set_value(20)
-    at.select_slider(key="train_batch_size").set_value(32)
-    at.text_input(key="train_name").set_value("on redis")
-    at.button(key=START).click().run()
-    assert not at.exception and not at.error
-    job_id = at.session_state["train_job_id"]
+    job_id = start_training(at, 3000, 20, 32, "on redis")
     wait_for(lambda: backend.status(job_id).progress.epoch_history, timeout=90,
              what="the first epoch on a worker")
     at.run()

@@ -89,6 +89,8 @@ class LoadConfig:
     #                        own computers, so they should not take the server's CPU)
     server_options: tuple[str, ...] = ()  # extra `streamlit run` options, "runner.postScriptGC=true"
     seed: int = 0
+    redis_workers: int = 0  # 0: the server trains in its own processes (JobManager); N: on a
+    #                        private redis-server with N `python -m cnnlab worker` processes
 
     @classmethod
     def quick(cls) -> "LoadConfig":
@@ -245,10 +247,11 @@ def _free_port() -> int:
 
 
 def start_server(runs_dir: Path, log_path: Path, max_workers: int,
-                 options: tuple[str, ...] = ()
+                 options: tuple[str, ...] = (), redis_url: str | None = None
                  ) -> tuple[subprocess.Popen, str]:
     """`streamlit run app.py` on a free loopback port, runs in `runs_dir`; waits until healthy.
-    `options` are extra Streamlit options as "section.name=value"."""
+    `options` are extra Streamlit options as "section.name=value"; with `redis_url` the server
+    queues its trainings there (CNNLAB_REDIS_URL) instead of training them itself."""
     extra = []
     for option in options:
         name, _, value = option.partition("=")
@@ -256,6 +259,8 @@ def start_server(runs_dir: Path, log_path: Path, max_workers: int,
     port = _free_port()
     env = dict(os.environ, CNNLAB_RUNS_DIR=str(runs_dir), CNNLAB_MAX_WORKERS=str(max_workers),
                TF_CPP_MIN_LOG_LEVEL="2")
+    if redis_url:
+        env["CNNLAB_REDIS_URL"] = redis_url
     log = open(log_path, "w")
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
@@ -277,6 +282,29 @@ def start_server(runs_dir: Path, log_path: Path, max_workers: int,
     raise RuntimeError("streamlit did not become healthy in 90 s")
 
 
+def start_redis_workers(work: Path, runs_dir: Path, count: int):
+    """A private redis-server and `count` RQ workers saving into `runs_dir`, started by the same
+    code as the tests' (tests/redis_fixtures.py); (server, workers), both up and registered."""
+    from tests.redis_fixtures import Workers, start_redis
+
+    if shutil.which("redis-server") is None:
+        raise RuntimeError("redis-server is not installed; scripts/install-redis.sh installs it")
+    server = start_redis(work / "redis")
+    workers = Workers(server.url, runs_dir, work)
+    try:
+        workers.ensure([f"load-w{i}" for i in range(1, count + 1)])
+    except BaseException:
+        stop_redis_workers(server, workers)
+        raise
+    return server, workers
+
+
+def stop_redis_workers(server, workers) -> None:
+    workers.stop_all()
+    server.process.terminate()
+    server.process.wait(10)
+
+
 def stop_server(process: subprocess.Popen) -> None:
     process.terminate()
     try:
@@ -290,11 +318,13 @@ class MemorySampler:
     """Samples the server's RSS and, separately, the summed RSS of its child processes (the
     training workers); also adds up the CPU time of the server, its workers and the browsers."""
 
-    def __init__(self, pid: int, every_s: float = 0.25) -> None:
+    def __init__(self, pid: int, every_s: float = 0.25, worker_pids: tuple[int, ...] = ()) -> None:
         import psutil
 
         self._psutil = psutil
         self.process = psutil.Process(pid)
+        # RQ workers are not the server's children; they and their work-horses count as its workers
+        self.worker_roots = [psutil.Process(p) for p in worker_pids]
         self.every_s = every_s
         self.peak_server = self.peak_children = self.peak_total = 0
         self.max_children = 0
@@ -310,6 +340,11 @@ class MemorySampler:
         self._cpu["server"][self.process.pid] = _cpu_seconds(self.process)
         children = 0
         kids = self.process.children(recursive=True)
+        for root in self.worker_roots:
+            try:
+                kids += [root, *root.children(recursive=True)]
+            except psutil.NoSuchProcess:
+                pass
         for child in kids:
             try:
                 children += child.memory_info().rss
@@ -1175,9 +1210,18 @@ def run_load_test(config: LoadConfig = LoadConfig(), log: Callable[[str], None] 
     machine = {"cpus": os.cpu_count(), "load_avg_at_start": [round(x, 2) for x in os.getloadavg()],
                "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
                "max_workers": max_workers}
-    process, url = start_server(runs_dir, work / "streamlit.log", max_workers,
-                                config.server_options)
-    sampler = MemorySampler(process.pid)
+    queue = (start_redis_workers(work, runs_dir, config.redis_workers)
+             if config.redis_workers else None)
+    machine["redis_workers"] = config.redis_workers
+    try:
+        process, url = start_server(runs_dir, work / "streamlit.log", max_workers,
+                                    config.server_options, queue[0].url if queue else None)
+    except BaseException:
+        if queue:
+            stop_redis_workers(*queue)
+        raise
+    sampler = MemorySampler(process.pid, worker_pids=tuple(
+        p.pid for p in queue[1].processes.values()) if queue else ())
     probe = Probe(url)
     rss: dict[str, float] = {}
     try:
@@ -1214,6 +1258,8 @@ def run_load_test(config: LoadConfig = LoadConfig(), log: Callable[[str], None] 
     finally:
         sampler.stop()
         stop_server(process)
+        if queue:
+            stop_redis_workers(*queue)
     timings = [t for r in results for t in r.timings]
     failed = [(r.index, r.error) for r in results if r.error]
     failed += [(r.index, "; ".join(r.wrong_digits)) for r in results
@@ -1231,6 +1277,13 @@ def run_load_test(config: LoadConfig = LoadConfig(), log: Callable[[str], None] 
     return report
 
 
+def _trainers(config: LoadConfig, machine: dict) -> str:
+    """Who trains: the server's own processes, or the RQ workers on a private Redis."""
+    if config.redis_workers:
+        return f"on Redis + RQ, {config.redis_workers} worker(s)"
+    return f"{machine['max_workers']} at once"
+
+
 def format_report(report: LoadReport) -> str:
     """The figures as a few lines of text."""
     c, rss, m = report.config, report.rss_mb, report.machine
@@ -1246,7 +1299,8 @@ def format_report(report: LoadReport) -> str:
                   if t.kind == "browser" and t.server_s is not None)
     lines = [f"CNN Lab load test: {c.sessions} students ({c.browsers} in Chromium, "
              f"{c.sessions - c.browsers} bare protocol clients), {c.trainings} trainings "
-             f"({c.train_subset:,} images x {c.train_epochs} epochs, {m['max_workers']} at once), "
+             f"({c.train_subset:,} images x {c.train_epochs} epochs, "
+             f"{_trainers(c, m)}), "
              f"{c.rounds} round(s), think {c.think_s[0]:g}-{c.think_s[1]:g} s; "
              f"{m['cpus']} CPUs (load {m['load_avg_at_start']} at start){nice}; "
              f"{report.seconds:.0f} s",
@@ -1323,6 +1377,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--settle", type=float, metavar="SECONDS",
                         help="wait this long after the sessions closed before the last RSS "
                              "reading (default 10; Streamlit keeps a closed session 2 minutes)")
+    parser.add_argument("--redis", type=int, default=0, metavar="N",
+                        help="train on a private redis-server with N RQ worker processes "
+                             "(CNNLAB_REDIS_URL) instead of in the server's own processes")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     parser.add_argument("--keep", type=Path, help="keep the runs and the server log in this folder")
@@ -1330,7 +1387,8 @@ def main(argv: list[str] | None = None) -> int:
     config = LoadConfig.quick() if args.quick else LoadConfig()
     changes: dict[str, Any] = {"seed": args.seed, "warmup": not args.no_warmup,
                                "browser_nice": args.browser_nice,
-                               "server_options": tuple(args.server_option)}
+                               "server_options": tuple(args.server_option),
+                               "redis_workers": args.redis}
     for name in ("sessions", "browsers", "trainings", "rounds"):
         if getattr(args, name) is not None:
             changes[name] = getattr(args, name)

@@ -5,5 +5,6 @@ cd "$(dirname "$0")"
 scripts/setup.sh requirements-dev.txt
 scripts/install-browser.sh
 scripts/install-redis.sh
+scripts/install-cjk-font.sh
 export TF_CPP_MIN_LOG_LEVEL=2
 exec .venv/bin/python -m pytest "$@"

@@ -25,19 +25,20 @@ from cnnlab.design.table import shape_text
 from cnnlab.errors import LabError
 from cnnlab.classroom.limits import Limits
 from cnnlab.design.presets import get_preset
+from cnnlab.i18n import N_, _, ngettext
 
 LAYERS_KEY = "design_layers"
 INPUT_KEY = "design_input_shape"
 NEXT_UID_KEY = "design_next_uid"
 PUBLISHED_KEY = "design_published"  # the last design this page passed to session.set_design
-IMPORT_ERROR_KEY = "design_import_error"
-IMPORT_NOTE_KEY = "design_import_note"
+IMPORT_ERROR_KEY = "design_import_error"  # (English message, its fields), shown by import_outcome
+IMPORT_NOTE_KEY = "design_import_note"  # (file name, layer count), shown by import_outcome
 MAX_STRIDE = 8  # also the largest dilation offered
 LIMIT_START = 6.0  # a cap switched on starts at ReLU6's, the one MobileNet uses
 WIDGET_WIDTH = 110  # pixels: room for "activation" and a three-digit number
 HELP = {  # the widgets a page adds beside the layer's own fields (whose help is in its Field)
-    "square": "Keep kernel and stride the same in height and width.",
-    "auto": "Windows side by side without overlap, as Keras does by default.",
+    "square": N_("Keep kernel and stride the same in height and width."),
+    "auto": N_("Windows side by side without overlap, as Keras does by default."),
 }
 
 
@@ -109,12 +110,27 @@ def import_bytes(name: str, data: bytes, limits: Limits) -> None:
     try:
         arch = design_edit.read_design_file(data, limits)
     except LabError as err:
-        st.session_state[IMPORT_ERROR_KEY] = f"Could not load {name}: {err}"
+        st.session_state[IMPORT_ERROR_KEY] = (N_("Could not load {name}: {error}"),
+                                              {"name": name, "error": str(err)})
         st.session_state[IMPORT_NOTE_KEY] = None
         return
     _replace(arch)
     st.session_state[IMPORT_ERROR_KEY] = None
-    st.session_state[IMPORT_NOTE_KEY] = f"Loaded {name}: {len(arch.layers)} layers."
+    st.session_state[IMPORT_NOTE_KEY] = (name, len(arch.layers))
+
+
+def import_outcome() -> None:
+    """The last import's error or success, in the current language (callbacks run before the
+    page sets the language, so the message is kept in English and translated here)."""
+    error, note = st.session_state.get(IMPORT_ERROR_KEY), st.session_state.get(IMPORT_NOTE_KEY)
+    if error:
+        message, fields = error
+        name = fields["name"]  # a file name, or the English "the pasted JSON"
+        st.error(_(message).format(error=fields["error"], name=_(name)), icon=":material/error:")
+    elif note:
+        name, layers = note
+        st.success(ngettext("Loaded {name}: {n} layer.", "Loaded {name}: {n} layers.", layers)
+                   .format(name=_(name), n=layers), icon=":material/check_circle:")
 
 
 def upload_megabytes(limits: Limits) -> int:
@@ -129,7 +145,7 @@ def on_upload(upload_key: str, limits: Limits) -> None:
 
 
 def on_paste(text_key: str, limits: Limits) -> None:
-    import_bytes("the pasted JSON", (st.session_state.get(text_key) or "").encode("utf-8"), limits)
+    import_bytes(N_("the pasted JSON"), (st.session_state.get(text_key) or "").encode("utf-8"), limits)
 
 
 # ---- widgets -> rows ----
@@ -189,31 +205,34 @@ def _number(label: str, uid: int, field: str, value: int, low: int, high: int,
 
 def _pair(field: Field, uid: int, pair: list[int], low: int, high: int, square: bool) -> None:
     """One input when square ('kernel'), else two ('kernel h', 'kernel w')."""
+    label, help_text = _(field.label), _(field.help)  # the keys keep the English label
     if square:
-        _number(field.label, uid, f"{field.label}_h", pair[0], low, high, field.help)
+        _number(label, uid, f"{field.label}_h", pair[0], low, high, help_text)
         return
-    _number(f"{field.label} h", uid, f"{field.label}_h", pair[0], low, high, field.help)
-    _number(f"{field.label} w", uid, f"{field.label}_w", pair[1], low, high, field.help)
+    _number(_("{label} h").format(label=label), uid, f"{field.label}_h", pair[0], low, high,
+            help_text)
+    _number(_("{label} w").format(label=label), uid, f"{field.label}_w", pair[1], low, high,
+            help_text)
 
 
 def _select(field: Field, uid: int, value: str, options: tuple[str, ...]) -> None:
     _seed(key(uid, field.name), value)
-    st.selectbox(field.label, options, key=key(uid, field.name), help=field.help,
+    st.selectbox(_(field.label), options, key=key(uid, field.name), help=_(field.help),
                  width=WIDGET_WIDTH)
 
 
 def _toggle(label: str, uid: int, field: str, value: bool, help_text: str) -> None:
     _seed(key(uid, field), value)
-    st.toggle(label, key=key(uid, field), help=help_text)
+    st.toggle(_(label), key=key(uid, field), help=_(help_text))
 
 
 def _decimal(field: Field, uid: int, value: float | None, low: float, high: float | None,
              step: float) -> None:
     """A number with decimals; `value` None leaves the box empty (no limit)."""
     _seed(key(uid, field.name), value)
-    st.number_input(field.label, min_value=low, max_value=high, step=step, format="%.2f",
-                    key=key(uid, field.name), help=field.help, width=WIDGET_WIDTH,
-                    placeholder="none")
+    st.number_input(_(field.label), min_value=low, max_value=high, step=step, format="%.2f",
+                    key=key(uid, field.name), help=_(field.help), width=WIDGET_WIDTH,
+                    placeholder=_("none"))
 
 
 def _field(cls: type[LayerType], field: Field, row: design_edit.Row, limits: Limits,
@@ -222,12 +241,12 @@ def _field(cls: type[LayerType], field: Field, row: design_edit.Row, limits: Lim
     uid, value = row[design_edit.UID], row[field.name]
     cap = getattr(limits, field.cap) if field.cap else MAX_STRIDE
     if field.kind == "count":
-        _number(field.label, uid, field.name, value, 1, cap, field.help)
+        _number(_(field.label), uid, field.name, value, 1, cap, _(field.help))
     elif field.kind in PAIR_KINDS:
         if _optional(cls, field):
             window = next(f for f in cls.fields if f.kind == "window")
             auto = st.session_state.get(key(uid, f"{field.label}_auto"), value is None)
-            _toggle(f"{field.label} = {window.label}", uid, f"{field.label}_auto", auto,
+            _toggle(f"{_(field.label)} = {_(window.label)}", uid, f"{field.label}_auto", auto,
                     HELP["auto"])
             if auto:
                 return
@@ -250,16 +269,16 @@ def _fields(row: design_edit.Row, limits: Limits) -> None:
     """The widgets of every setting of this layer's type, side by side (wrapping if narrow)."""
     uid, cls = row[design_edit.UID], BY_TYPE[row["type"]]
     if not cls.fields:
-        st.caption(f"No settings: {cls.explanation}.")
+        st.caption(_("No settings: {what}.").format(what=_(cls.explanation)))
         return
     square = st.session_state.get(key(uid, "square"), _square(row))
     with st.container(horizontal=True, vertical_alignment="bottom", gap="small"):
         for field in cls.fields:
             _field(cls, field, row, limits, square)
         if any(f.kind in PAIR_KINDS for f in cls.fields):
-            _toggle("square", uid, "square", square, HELP["square"])
+            _toggle(N_("square"), uid, "square", square, HELP["square"])
     if cls.editor_note:
-        st.caption(cls.editor_note)
+        st.caption(_(cls.editor_note))
 
 
 def _type_picker(type_key: str, label: str, width: int | str = "stretch") -> str:
@@ -274,24 +293,25 @@ def layer_editor(index: int, row: design_edit.Row, count: int, limits: Limits,
     with st.container(border=True):
         about, settings, actions = st.columns([1.9, 7, 1.4], vertical_alignment="center")
         name = spec.layer_name(position, BY_TYPE[row["type"]])  # reads .keras_name only
-        out = (f"  \n→ **{shape_text(stats.output_shape)}** · {stats.params:,} params"
+        out = ("  \n→ " + _("**{shape}** · {n} params").format(shape=shape_text(stats.output_shape),
+                                                             n=f"{stats.params:,}")
                if stats is not None else "")
         about.markdown(f"**{position}. {row['type']}** `{name}`{out}")
         with settings:
             _fields(row, limits)
         with actions, st.container(horizontal=True, gap="small", horizontal_alignment="right"):
-            st.button(":material/arrow_upward:", key=key(uid, "up"), help="Move up",
+            st.button(":material/arrow_upward:", key=key(uid, "up"), help=_("Move up"),
                       disabled=index == 0, type="tertiary", on_click=_on_move, args=(uid, -1))
-            st.button(":material/arrow_downward:", key=key(uid, "down"), help="Move down",
+            st.button(":material/arrow_downward:", key=key(uid, "down"), help=_("Move down"),
                       disabled=index == count - 1, type="tertiary", on_click=_on_move,
                       args=(uid, 1))
-            st.button(":material/delete:", key=key(uid, "remove"), help="Remove this layer",
+            st.button(":material/delete:", key=key(uid, "remove"), help=_("Remove this layer"),
                       disabled=count == 1, type="tertiary", on_click=_on_remove, args=(uid,))
-            with st.popover(":material/add:", help="Insert a layer after this one",
+            with st.popover(":material/add:", help=_("Insert a layer after this one"),
                             type="tertiary"):
-                kind = _type_picker(key(uid, "insert_type"), f"Insert after layer {position}")
-                st.caption(f"{kind}: {BY_TYPE[kind].explanation}.")
-                st.button("Insert", key=key(uid, "insert"), type="primary",
+                kind = _type_picker(key(uid, "insert_type"), _("Insert after layer {n}").format(n=position))
+                st.caption(f"{kind}: {_(BY_TYPE[kind].explanation)}.")
+                st.button(_("Insert"), key=key(uid, "insert"), type="primary",
                           disabled=count >= limits.max_layers, on_click=_on_insert,
                           args=(uid, key(uid, "insert_type")))
         if error is not None:
@@ -301,8 +321,8 @@ def layer_editor(index: int, row: design_edit.Row, count: int, limits: Limits,
 def add_layer_bar(count: int, limits: Limits) -> None:
     """Pick a type and add a layer at the end of the stack (up to the server's layer cap)."""
     with st.container(horizontal=True, vertical_alignment="bottom"):
-        kind = _type_picker("design_add_type", "Add a layer at the end", width=260)
-        st.button("Add layer", key="design_add", on_click=_on_insert,
+        kind = _type_picker("design_add_type", _("Add a layer at the end"), width=260)
+        st.button(_("Add layer"), key="design_add", on_click=_on_insert,
                   args=(None, "design_add_type"), disabled=count >= limits.max_layers,
-                  help=f"This server allows up to {limits.max_layers} layers.")
-        st.caption(f"{kind}: {BY_TYPE[kind].explanation}.")
+                  help=_("This server allows up to {n} layers.").format(n=limits.max_layers))
+        st.caption(f"{kind}: {_(BY_TYPE[kind].explanation)}.")

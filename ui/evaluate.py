@@ -16,6 +16,7 @@ from cnnlab.errors import LabError
 from cnnlab.classroom.settings import Settings
 from ui import resources
 from ui import session
+from cnnlab.i18n import _
 
 RUN_KEY = "evaluate_run"  # the selectbox: a run folder, as a string
 TRUE_KEY, PRED_KEY = "evaluate_true", "evaluate_pred"  # the confusion-matrix cell shown
@@ -49,10 +50,10 @@ def pick_run(config: Settings, owner: str, options: dict[str, str]) -> str:
         picked = st.session_state[RUN_KEY]
         session.select_run(None if picked == default else picked)
 
-    return st.selectbox("Model to evaluate", paths, format_func=options.get, key=RUN_KEY,
+    return st.selectbox(_("Model to evaluate"), paths, format_func=options.get, key=RUN_KEY,
                         on_change=share,
-                        help="The model shipped with CNN Lab, or one you trained on the Train "
-                             "page.")
+                        help=_("The model shipped with CNN Lab, or one you trained on the Train "
+                               "page."))
 
 
 def load_run(path: str) -> tuple[runs.Run | None, str | None]:
@@ -83,9 +84,9 @@ def evaluation(path: str, config: Settings):
     try:
         stat = model_file.stat()
     except OSError:
-        raise LabError(f"The folder {Path(path).name} has no model.keras, so there is nothing "
-                          "to evaluate; its training may have been interrupted. Train it "
-                          "again.") from None
+        raise LabError(_("The folder {name} has no model.keras, so there is nothing to "
+                         "evaluate; its training may have been interrupted. Train it again.")
+                       .format(name=Path(path).name)) from None
     disk_cache = Path(path).resolve() != Path(config.default_model_dir).resolve()
     return _evaluate(str(model_file.parent), stat.st_mtime_ns, stat.st_size, disk_cache)
 

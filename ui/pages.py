@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cnnlab.i18n import N_
+
 
 @dataclass(frozen=True)
 class PageInfo:
-    """One page: its file in views/, its title and icon, and one line on what a student does there."""
+    """One page: its file in views/, its title and icon, and one line on what a student does there
+    (English, marked for translation: show them with _())."""
 
     path: str
     title: str
@@ -15,22 +18,23 @@ class PageInfo:
     what: str = ""
 
 
-HOME = PageInfo("views/home.py", "Home", ":material/home:")
+HOME = PageInfo("views/home.py", N_("Home"), ":material/home:")
 PATH = (
-    PageInfo("views/convolution.py", "Convolution explained", ":material/grid_on:",
-             "Slide a kernel over a small grid one multiplication at a time, then over a real "
-             "digit."),
-    PageInfo("views/design.py", "Design", ":material/view_in_ar:",
-             "Stack layers and see every layer's output shape and parameter count, with the "
-             "arithmetic."),
-    PageInfo("views/train.py", "Train", ":material/model_training:",
-             "Train exactly that network on MNIST and watch its loss and accuracy live."),
-    PageInfo("views/evaluate.py", "Evaluate", ":material/analytics:",
-             "Test it on 10,000 unseen digits: accuracy per digit, confusions, its worst "
-             "mistakes."),
-    PageInfo("views/draw.py", "Draw & predict", ":material/draw:",
-             "Draw a digit yourself and see what your network thinks, and why."),
-    PageInfo("views/invariance.py", "Invariance lab", ":material/transform:",
-             "Shift, turn, resize and restroke a digit and see which networks still read it."),
+    PageInfo("views/convolution.py", N_("Convolution explained"), ":material/grid_on:",
+             N_("Slide a kernel over a small grid one multiplication at a time, then over a real "
+             "digit.")),
+    PageInfo("views/design.py", N_("Design"), ":material/view_in_ar:",
+             N_("Stack layers and see every layer's output shape and parameter count, with the "
+             "arithmetic.")),
+    PageInfo("views/train.py", N_("Train"), ":material/model_training:",
+             N_("Train exactly that network on MNIST and watch its loss and accuracy live.")),
+    PageInfo("views/evaluate.py", N_("Evaluate"), ":material/analytics:",
+             N_("Test it on 10,000 unseen digits: accuracy per digit, confusions, its worst "
+             "mistakes.")),
+    PageInfo("views/draw.py", N_("Draw & predict"), ":material/draw:",
+             N_("Draw a digit yourself and see what your network thinks, and why.")),
+    PageInfo("views/invariance.py", N_("Invariance lab"), ":material/transform:",
+             N_("Shift, turn, resize and restroke a digit and see which networks still read it.")),
 )
-PAGES = (HOME,) + PATH
+GLOSSARY = PageInfo("views/glossary.py", N_("Glossary"), ":material/translate:")
+PAGES = (HOME,) + PATH + (GLOSSARY,)

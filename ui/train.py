@@ -27,12 +27,13 @@ from cnnlab.runs.downloads import download_name, mime_type, run_file_bytes
 from cnnlab.runs.store import RunInfo
 from ui import resources
 from ui import session
+from cnnlab.i18n import N_, _, number
 from cnnlab.text import percent
 
 JOB_KEY = "train_job_id"  # the job this session started last
 STOP_KEY = "train_stop_asked"  # ids of jobs whose Stop was clicked
 PICK_KEY = "train_run_chosen"  # the run id picked in "Your runs"
-NOTICE_KEY = "train_notice"  # (kind, text) left by a run action for the next run of the page
+NOTICE_KEY = "train_notice"  # (kind, English text, fields) left by a run action for the next run
 FIELDS = {"optimizer": "train_optimizer", "learning_rate": "train_lr", "momentum": "train_momentum",
           "batch_size": "train_batch_size", "epochs": "train_epochs",
           "validation_split": "train_val_split", "label_format": "train_labels",
@@ -40,9 +41,10 @@ FIELDS = {"optimizer": "train_optimizer", "learning_rate": "train_lr", "momentum
           "lr_schedule": "train_lr_schedule"}
 AUGMENT_HELP = augmentation.DESCRIPTION
 PLOT_CONFIG = {"displayModeBar": False}
-DOWNLOAD_HELP = {"model.keras": "The trained network with its weights; in Python, "
-                                "keras.models.load_model(path) loads it.",
-                 "design.json": "The layer list; import it on the Design page to train it again."}
+DOWNLOAD_HELP = {"model.keras": N_("The trained network with its weights; in Python, "
+                                   "keras.models.load_model(path) loads it."),
+                 "design.json": N_("The layer list; import it on the Design page to train it "
+                                   "again.")}
 
 
 def init_form(limits: Limits) -> None:
@@ -75,62 +77,63 @@ def _use_recipe(values: dict[str, Any], limits: Limits) -> None:
 def settings_form(limits: Limits) -> tuple[dict[str, Any], str] | None:
     """The training settings; returns (TrainConfig fields, run name) when Start is clicked."""
     recipe_col, note_col = st.columns([1, 3], vertical_alignment="center")
-    recipe_col.button("Use the fast recipe", key="train_fast_recipe", icon=":material/bolt:",
+    recipe_col.button(_("Use the fast recipe"), key="train_fast_recipe", icon=":material/bolt:",
                       on_click=_use_recipe, args=(recipes.FAST, limits))
-    note_col.caption(recipes.FAST_NOTE)
-    optimizer = st.radio("Optimizer", OPTIMIZERS, key="train_optimizer", horizontal=True,
+    note_col.caption(_(recipes.FAST_NOTE))
+    optimizer = st.radio(_("Optimizer"), OPTIMIZERS, key="train_optimizer", horizontal=True,
                          on_change=_suggest_lr, format_func=lambda o: {"sgd": "SGD", "adam": "Adam",
                                                                       "rmsprop": "RMSprop"}[o])
-    st.caption(view.OPTIMIZER_HELP[optimizer])
+    st.caption(_(view.OPTIMIZER_HELP[optimizer]))
     with st.form("train_form", border=False):
         left, right = st.columns(2, gap="large")
         with left:
-            st.select_slider("Learning rate", view.LEARNING_RATES, key="train_lr",
+            st.select_slider(_("Learning rate"), view.LEARNING_RATES, key="train_lr",
                              format_func=lambda v: f"{v:g}",
-                             help="How big each weight update is. Too small: slow progress. "
-                                  "Too big: the loss jumps around or explodes.")
-            st.radio("Learning-rate schedule", LR_SCHEDULES, key="train_lr_schedule",
+                             help=_("How big each weight update is. Too small: slow progress. "
+                                    "Too big: the loss jumps around or explodes."))
+            st.radio(_("Learning-rate schedule"), LR_SCHEDULES, key="train_lr_schedule",
                      horizontal=True, format_func=lambda v: v.replace("_", "-"),
-                     help=" ".join(recipes.LR_SCHEDULE_HELP.values()))
+                     help=" ".join(_(text) for text in recipes.LR_SCHEDULE_HELP.values()))
             if optimizer == "sgd":
-                st.slider("Momentum", 0.0, 0.99, step=0.01, key="train_momentum",
-                          help="How much of the previous step carries over into the next one.")
-            st.select_slider("Batch size", view.batch_size_options(limits.max_batch_size),
+                st.slider(_("Momentum"), 0.0, 0.99, step=0.01, key="train_momentum",
+                          help=_("How much of the previous step carries over into the next one."))
+            st.select_slider(_("Batch size"), view.batch_size_options(limits.max_batch_size),
                              key="train_batch_size",
-                             help="Images per weight update. Bigger batches: fewer, smoother "
-                                  f"updates per epoch. This server allows up to "
-                                  f"{limits.max_batch_size:,}.")
-            st.number_input("Epochs", min_value=1, max_value=limits.max_epochs, step=1,
+                             help=_("Images per weight update. Bigger batches: fewer, smoother "
+                                    "updates per epoch. This server allows up to {cap}.")
+                             .format(cap=number(limits.max_batch_size)))
+            st.number_input(_("Epochs"), min_value=1, max_value=limits.max_epochs, step=1,
                             key="train_epochs",
-                            help="Passes over the training images. This server allows up to "
-                                 f"{limits.max_epochs:,}.")
+                            help=_("Passes over the training images. This server allows up to "
+                                   "{cap}.").format(cap=number(limits.max_epochs)))
         with right:
-            st.number_input("Training images", min_value=100, max_value=limits.max_subset,
+            st.number_input(_("Training images"), min_value=100, max_value=limits.max_subset,
                             step=1000, key="train_subset",
-                            help="How many of MNIST's 60,000 training images to use (a random, "
-                                 "seeded choice). Fewer trains faster; more usually scores "
-                                 f"higher. This server allows up to {limits.max_subset:,}.")
-            st.select_slider("Validation split", view.VALIDATION_SPLITS, key="train_val_split",
+                            help=_("How many of MNIST's 60,000 training images to use (a "
+                                   "random, seeded choice). Fewer trains faster; more usually "
+                                   "scores higher. This server allows up to {cap}.")
+                            .format(cap=number(limits.max_subset)))
+            st.select_slider(_("Validation split"), view.VALIDATION_SPLITS, key="train_val_split",
                              format_func=lambda v: percent(v, 0),
-                             help="The share of those images held out of training and scored "
+                             help=_("The share of those images held out of training and scored "
                                   "after every epoch: a gap between training and validation "
-                                  "accuracy means the network memorizes.")
-            st.radio("Labels and loss", LABEL_FORMATS, key="train_labels",
-                     format_func=view.LABEL_HELP.get)
-            st.caption(view.LABEL_NOTE)
-            st.toggle("Augment the training images", key="train_augment", help=AUGMENT_HELP)
-            st.caption("Augmentation: random turns, shifts, resizing, slant and stroke width, "
-                       "new every epoch. Train a design with and without it and compare both "
-                       "in the **Invariance lab**.")
+                                  "accuracy means the network memorizes."))
+            st.radio(_("Labels and loss"), LABEL_FORMATS, key="train_labels",
+                     format_func=lambda f: _(view.LABEL_HELP[f]))
+            st.caption(_(view.LABEL_NOTE))
+            st.toggle(_("Augment the training images"), key="train_augment", help=_(AUGMENT_HELP))
+            st.caption(_("Augmentation: random turns, shifts, resizing, slant and stroke width, "
+                         "new every epoch. Train a design with and without it and compare both "
+                         "in the **Invariance lab**."))
         seed_col, name_col = st.columns([1, 3])
-        seed_col.number_input("Seed", min_value=0, max_value=2**31 - 1, step=1, key="train_seed",
-                              help="Fixes the starting weights, the shuffling and the validation "
-                                   "split: the same seed and settings train the same network.")
-        name_col.text_input("Run name (optional)", key="train_name", max_chars=runstore.MAX_NAME,
-                            placeholder="e.g. my first CNN",
-                            help="Shown in your list of runs; left empty, it is named after "
-                                 "its settings.")
-        started = st.form_submit_button("Start training", type="primary",
+        seed_col.number_input(_("Seed"), min_value=0, max_value=2**31 - 1, step=1, key="train_seed",
+                              help=_("Fixes the starting weights, the shuffling and the validation "
+                                   "split: the same seed and settings train the same network."))
+        name_col.text_input(_("Run name (optional)"), key="train_name", max_chars=runstore.MAX_NAME,
+                            placeholder=_("e.g. my first CNN"),
+                            help=_("Shown in your list of runs; left empty, it is named after "
+                                   "its settings."))
+        started = st.form_submit_button(_("Start training"), type="primary",
                                         icon=":material/play_arrow:")
     if not started:
         return None
@@ -153,8 +156,8 @@ def live_view(owner: str) -> None:
         jobs = resources.job_manager().jobs(owner)
         shown = view.jobs_to_show(jobs, st.session_state.get(JOB_KEY))
         if not shown:
-            st.caption("Nothing is training right now: choose the settings above and click "
-                       "**Start training**.")
+            st.caption(_("Nothing is training right now: choose the settings above and click "
+                         "**Start training**."))
         for job in shown:
             _job_panel(job, owner)
         if active and not any(j.active for j in jobs):
@@ -170,27 +173,28 @@ def _job_panel(job: JobStatus, owner: str) -> None:
         getattr(st, line.kind)(line.text)
         progress = job.progress
         if job.state == "running":
-            st.progress(progress.fraction, text=f"{percent(progress.fraction, 0)} of all batches")
+            st.progress(progress.fraction, text=_("{percent} of all batches").format(
+                percent=percent(progress.fraction, 0)))
         if job.state in ("running", "done", "cancelled") and progress.epochs:
             st.plotly_chart(progress_figure(progress, uirevision=job.job_id),
                             config=PLOT_CONFIG, key=f"train_chart_{job.job_id}")
-            st.caption("Thin line: Keras' running average over the current epoch (it restarts at "
+            st.caption(_("Thin line: Keras' running average over the current epoch (it restarts at "
                        "each epoch). Blue dots: that average over a whole epoch, early mistakes "
                        "included, so it can sit below validation, which scores the end-of-epoch "
                        "network on held-out images. Training far above validation means the "
-                       "network memorizes its training images.")
+                       "network memorizes its training images."))
             best = view.best_epoch_line(progress)
             if best and job.state != "running":
                 st.caption(best)
         if job.active:
             asked = job.job_id in st.session_state.get(STOP_KEY, ())
-            st.button("Stop training", key=f"train_stop_{job.job_id}", icon=":material/stop:",
+            st.button(_("Stop training"), key=f"train_stop_{job.job_id}", icon=":material/stop:",
                       on_click=_stop, args=(job.job_id, owner), disabled=asked)
-            st.caption("Stopping finishes the current batch and keeps the model of the last "
-                       "completed epoch (nothing is kept if no epoch has finished yet)."
-                       + (" **Stop requested…**" if asked else ""))
+            st.caption(_("Stopping finishes the current batch and keeps the model of the last "
+                         "completed epoch (nothing is kept if no epoch has finished yet).")
+                       + (" " + _("**Stop requested…**") if asked else ""))
         elif job.run_dir is not None and job.state in ("done", "cancelled"):
-            if st.button("Evaluate this run", key=f"train_eval_{job.job_id}", type="primary",
+            if st.button(_("Evaluate this run"), key=f"train_eval_{job.job_id}", type="primary",
                          icon=":material/analytics:"):
                 open_in_evaluate(job.run_dir)
 
@@ -209,7 +213,8 @@ def show_notice() -> None:
     """The outcome of the last rename or delete, shown once."""
     notice = st.session_state.pop(NOTICE_KEY, None)
     if notice:
-        getattr(st, notice[0])(notice[1])
+        kind, text, fields = notice  # translated here: callbacks run before the language is set
+        getattr(st, kind)(_(text).format(**fields))
 
 
 def run_manager(runs: list[RunInfo], owner: str, runs_dir: Path) -> None:
@@ -221,37 +226,37 @@ def run_manager(runs: list[RunInfo], owner: str, runs_dir: Path) -> None:
     # The browser keeps a picker's shown text, so a renamed or finished run would keep its old
     # label: a new picker (new key) whenever any label changes, preselecting the chosen run.
     version = zlib.crc32("\n".join(labels.values()).encode())
-    chosen = st.selectbox("Run", ids, index=ids.index(chosen) if chosen in by_id else 0,
+    chosen = st.selectbox(_("Run"), ids, index=ids.index(chosen) if chosen in by_id else 0,
                           key=f"train_run_pick_{version}", format_func=labels.get)
     st.session_state[PICK_KEY] = chosen
     run = by_id[chosen]
     if not view.has_model(run):
-        st.caption("An interrupted run has no model (its training stopped before it was saved); "
-                   "you can only delete it." if run.status == "interrupted" else
-                   "This run is still training; its actions appear once it has finished.")
+        st.caption(_("An interrupted run has no model (its training stopped before it was saved); "
+                     "you can only delete it.") if run.status == "interrupted" else
+                   _("This run is still training; its actions appear once it has finished."))
     root = runstore.owner_dir(runs_dir, owner)
     ready = view.has_model(run)
     evaluate, model, design, delete = st.columns(4)
-    if evaluate.button("Open in Evaluate", key="train_run_evaluate", disabled=not ready,
+    if evaluate.button(_("Open in Evaluate"), key="train_run_evaluate", disabled=not ready,
                        icon=":material/analytics:", width="stretch"):
         open_in_evaluate(run.path)
-    for column, filename, label in ((model, "model.keras", "Model (.keras)"),
-                                    (design, "design.json", "Design (.json)")):
+    for column, filename, label in ((model, "model.keras", _("Model (.keras)")),
+                                    (design, "design.json", _("Design (.json)"))):
         column.download_button(label, data=partial(run_file_bytes, run.path, filename, root),
                                file_name=download_name(run.name, filename),
                                mime=mime_type(filename), disabled=not ready, on_click="ignore",
                                key=f"train_run_dl_{filename}", icon=":material/download:",
-                               width="stretch", help=DOWNLOAD_HELP[filename])
-    with delete.popover("Delete…", icon=":material/delete:", disabled=run.status == "running",
+                               width="stretch", help=_(DOWNLOAD_HELP[filename]))
+    with delete.popover(_("Delete…"), icon=":material/delete:", disabled=run.status == "running",
                         width="stretch"):
-        st.write(f"Delete **{run.name}** and its model for good?")
-        st.button("Delete for good", key="train_run_delete", type="primary",
+        st.write(_("Delete **{name}** and its model for good?").format(name=run.name))
+        st.button(_("Delete for good"), key="train_run_delete", type="primary",
                   on_click=_delete, args=(run,))
     if ready:
         name_col, button_col = st.columns([3, 1], vertical_alignment="bottom")
-        name_col.text_input("New name", value=run.name, key=f"train_rename_{run.run_id}",
+        name_col.text_input(_("New name"), value=run.name, key=f"train_rename_{run.run_id}",
                             max_chars=runstore.MAX_NAME)
-        button_col.button("Rename", key="train_run_rename", on_click=_rename, args=(run,),
+        button_col.button(_("Rename"), key="train_run_rename", on_click=_rename, args=(run,),
                           width="stretch")
 
 
@@ -259,9 +264,9 @@ def _rename(run: RunInfo) -> None:
     try:
         name = runstore.rename_run(run.path, st.session_state[f"train_rename_{run.run_id}"])
     except LabError as err:
-        st.session_state[NOTICE_KEY] = ("error", str(err))
+        st.session_state[NOTICE_KEY] = ("error", "{error}", {"error": str(err)})
     else:
-        st.session_state[NOTICE_KEY] = ("success", f"Renamed to “{name}”.")
+        st.session_state[NOTICE_KEY] = ("success", N_("Renamed to “{name}”."), {"name": name})
 
 
 def _delete(run: RunInfo) -> None:
@@ -269,4 +274,4 @@ def _delete(run: RunInfo) -> None:
     if session.selected_run() == str(run.path):
         session.select_run(None)
     st.session_state.pop(f"train_rename_{run.run_id}", None)
-    st.session_state[NOTICE_KEY] = ("success", f"Deleted “{run.name}”.")
+    st.session_state[NOTICE_KEY] = ("success", N_("Deleted “{name}”."), {"name": run.name})

@@ -14,24 +14,25 @@ from cnnlab.design.presets import PRESETS, get_preset
 from ui import design as editor
 from ui import resources
 from ui import session
+from cnnlab.i18n import _
 
 owner = session.student_id()
 limits = resources.settings().limits
 
-st.title("Design your CNN")
-st.write("Stack layers, change their settings and watch the shapes, parameters and costs follow. "
-         "Every number below is exact: it is what Keras reports for this model.")
+st.title(_("Design your CNN"))
+st.write(_("Stack layers, change their settings and watch the shapes, parameters and costs follow. "
+         "Every number below is exact: it is what Keras reports for this model."))
 
 # 1. Start from a preset (only the button replaces the layers, so edits are never lost by accident)
 editor.init_state(session.design())
 with st.container(border=True):
     pick, load = st.columns([4, 1], vertical_alignment="bottom")
-    preset_key = pick.selectbox("Start from a preset", list(PRESETS), key="design_preset",
-                                format_func=lambda k: PRESETS[k].title)
-    load.button("Load preset", key="design_load_preset", type="primary", width="stretch",
+    preset_key = pick.selectbox(_("Start from a preset"), list(PRESETS), key="design_preset",
+                                format_func=lambda k: _(PRESETS[k].title))
+    load.button(_("Load preset"), key="design_load_preset", type="primary", width="stretch",
                 on_click=editor.load_preset, args=(preset_key,),
-                help="Replaces your current layers with this preset.")
-    st.caption(PRESETS[preset_key].explanation)
+                help=_("Replaces your current layers with this preset."))
+    st.caption(_(PRESETS[preset_key].explanation))
 
 # Check the edited layers; an impossible design keeps the last valid one on show
 rows = editor.sync()
@@ -41,40 +42,42 @@ if attempt.ok:
     editor.mark_published(attempt.arch)
     summary = attempt.summary
 else:
-    where = f" (see layer {attempt.error.layer})" if attempt.error.layer else ""
-    st.error(f"This design cannot be built{where}: {attempt.error}", icon=":material/error:")
+    where = (_(" (see layer {n})").format(n=attempt.error.layer) if attempt.error.layer else "")
+    st.error(_("This design cannot be built{where}: {error}").format(where=where,
+                                                                      error=attempt.error),
+             icon=":material/error:")
     summary = analyze(session.design())
-    st.info("The numbers, picture and code below show your **last valid design** until you fix "
-            "the layer marked below.", icon=":material/info:")
+    st.info(_("The numbers, picture and code below show your **last valid design** until you fix "
+              "the layer marked below."), icon=":material/info:")
 arch = session.design()
 
 # The whole network at a glance
 picture, numbers = st.columns([3, 2], gap="large")
 with picture:
-    st.subheader("The feature maps")
-    st.caption("Each box is a layer's output: its height is the map's height in pixels, its "
+    st.subheader(_("The feature maps"))
+    st.caption(_("Each box is a layer's output: its height is the map's height in pixels, its "
                "thickness grows with the number of channels (filters). Vectors are thin bars. "
-               "Hover for details.")
+               "Hover for details."))
     st.plotly_chart(network_figure(summary), width="stretch", config={"displayModeBar": False},
                     key="design_network")
 with numbers:
-    st.subheader("Totals")
+    st.subheader(_("Totals"))
     for column, total in zip(st.columns(2) + st.columns(2), totals(summary)):
         column.metric(total.label, total.value, help=total.help, border=True)
     baseline = analyze(get_preset("dense_baseline").arch).total_params
     ratio = baseline_ratio(summary.total_params, baseline)
-    st.metric("Parameters / dense baseline", f"{ratio:,.2f}×", border=True,
-              help="The dense baseline preset has no convolution.")
+    st.metric(_("Parameters / dense baseline"), f"{ratio:,.2f}×", border=True,
+              help=_("The dense baseline preset has no convolution."))
     st.caption(baseline_sentence(summary.total_params, baseline))
 for warning in summary.warnings:
     st.warning(warning, icon=":material/lightbulb:")
 
 # 2. Edit the layers
-st.subheader("Layers")
+st.subheader(_("Layers"))
 shape = shape_text(editor.input_shape())
-st.caption(f"Input: one {shape} image (a grey MNIST digit). Each layer takes the output of the "
-           "one above it. Use the arrows to move a layer, the bin to remove it, + to insert "
-           "one after it.")
+st.caption(_("Input: one {shape} image (a grey MNIST digit). Each layer takes the output of the "
+             "one above it. Use the arrows to move a layer, the bin to remove it, + to insert "
+             "one after it.").format(shape=shape))
 stats = list(attempt.summary.layers if attempt.ok else attempt.before_error)
 stats += [None] * (len(rows) - len(stats))
 for index, (row, row_stats) in enumerate(zip(rows, stats)):
@@ -83,56 +86,56 @@ for index, (row, row_stats) in enumerate(zip(rows, stats)):
 editor.add_layer_bar(len(rows), limits)
 
 # 3. The arithmetic, layer by layer
-st.subheader("Layer by layer" + ("" if attempt.ok else " (last valid design)"))
-st.caption("Receptive field: how many input pixels one output value depends on. Multiply-adds: "
+st.subheader(_("Layer by layer") + ("" if attempt.ok else _(" (last valid design)")))
+st.caption(_("Receptive field: how many input pixels one output value depends on. Multiply-adds: "
            "the kernel multiplications for one image (pooling, activations and biases are "
-           "not counted).")
+           "not counted)."))
 st.table(table_rows(summary), hide_index=True, border="horizontal")
-with st.expander("How each shape and parameter count is computed"):
-    st.caption("valid padding: out = floor((in - kernel) / stride) + 1.  same padding: "
+with st.expander(_("How each shape and parameter count is computed")):
+    st.caption(_("valid padding: out = floor((in - kernel) / stride) + 1.  same padding: "
                "out = ceil(in / stride).  A kernel has one weight per input channel per pixel, "
-               "plus one bias per filter.")
+               "plus one bias per filter."))
     for heading, shape_formula, param_formula in shape_steps(summary):
-        st.markdown(f"**{heading}**  \nshape: `{shape_formula}`  \nparameters: `{param_formula}`")
+        st.markdown(f"**{heading}**  \n" + _("shape: `{shape}`  \nparameters: `{params}`").format(
+            shape=shape_formula, params=param_formula))
 
 # 4. Save and load the design as JSON
-st.subheader("Save or load the design")
+st.subheader(_("Save or load the design"))
 save, upload, paste = st.columns(3, gap="medium")
 with save:
-    st.caption("Download your design to keep it or share it (plain JSON with Keras' names).")
-    st.download_button("Download design.json", arch.to_json(), file_name="design.json",
+    st.caption(_("Download your design to keep it or share it (plain JSON with Keras' names)."))
+    st.download_button(_("Download design.json"), arch.to_json(), file_name="design.json",
                        mime="application/json", key="design_download", icon=":material/download:")
 with upload:
-    st.file_uploader("Load a design.json", type=["json"], key="design_upload",
+    st.file_uploader(_("Load a design.json"), type=["json"], key="design_upload",
                      max_upload_size=editor.upload_megabytes(limits),
                      on_change=editor.on_upload, args=("design_upload", limits))
 with paste:
-    st.text_area("…or paste a design's JSON", key="design_paste", height=100,
+    st.text_area(_("…or paste a design's JSON"), key="design_paste", height=100,
                  placeholder='{"input_shape": [28, 28, 1], "layers": [...]}')
-    st.button("Use pasted JSON", key="design_use_paste", on_click=editor.on_paste,
+    st.button(_("Use pasted JSON"), key="design_use_paste", on_click=editor.on_paste,
               args=("design_paste", limits))
-if st.session_state.get(editor.IMPORT_ERROR_KEY):
-    st.error(st.session_state[editor.IMPORT_ERROR_KEY], icon=":material/error:")
-elif st.session_state.get(editor.IMPORT_NOTE_KEY):
-    st.success(st.session_state[editor.IMPORT_NOTE_KEY], icon=":material/check_circle:")
+editor.import_outcome()
 
 # 5. The same model as Keras code
-st.subheader("Keras code")
-style = st.segmented_control("Style", list(codegen.STYLES), default="sequential", required=True,
-                             key="design_code_style", format_func=str.capitalize,
-                             help="Sequential: a list of layers. Functional: one call per line, "
-                                  "needed for skip connections.")
+st.subheader(_("Keras code"))
+style = st.segmented_control(_("Style"), list(codegen.STYLES), default="sequential",
+                             required=True, key="design_code_style",
+                             format_func=lambda s: {"sequential": _("Sequential"),
+                                                   "functional": _("Functional")}[s],
+                             help=_("Sequential: a list of layers. Functional: one call per "
+                                    "line (the functional API), needed for skip connections."))
 if codegen.effective_style(arch, style) != style:
-    st.info("keras.Sequential can only stack layers one after another, and a ResidualBlock "
+    st.info(_("keras.Sequential can only stack layers one after another, and a ResidualBlock "
             "adds its input back (a skip connection), so this design is written in the "
-            "functional style.", icon=":material/info:")
+            "functional style."), icon=":material/info:")
 try:
     script = codegen.generate_script(arch, style)
 except LabError as err:
     st.error(str(err), icon=":material/error:")
 else:
-    st.caption("A complete script: it loads MNIST, builds exactly this model, trains and "
-               "evaluates it. Copy it with the button in the corner, or download it.")
-    st.download_button("Download model.py", script, file_name="model.py", mime="text/x-python",
+    st.caption(_("A complete script: it loads MNIST, builds exactly this model, trains and "
+               "evaluates it. Copy it with the button in the corner, or download it."))
+    st.download_button(_("Download model.py"), script, file_name="model.py", mime="text/x-python",
                        key="design_code_download", icon=":material/download:")
-    st.code(script, language="python", height=700)
+    st.code(script, language="python", wrap_lines=True)  # no inner scroll box: keyboard users read it all

@@ -11,11 +11,12 @@ from cnnlab.evaluation import compare
 
 from cnnlab.evaluation import page_text as evaluate_view
 from cnnlab.errors import LabError
-from cnnlab.runs.model_file import DEFAULT_MODEL_MISSING
+from cnnlab.runs.model_file import default_model_missing
 from cnnlab.plots import evaluation as plots
 from ui import evaluate as glue
 from ui import resources
 from ui import session
+from cnnlab.i18n import _
 
 NO_BAR = {"displayModeBar": False}
 
@@ -24,32 +25,33 @@ NO_BAR = {"displayModeBar": False}
 def where_it_goes_wrong(ev, images, chosen: str) -> None:
     """The confusion matrix, the per-digit table and one cell's images. A fragment: clicking
     a cell or changing a picker redraws this section only, not the whole page."""
-    st.subheader("Where it goes wrong")
+    st.subheader(_("Where it goes wrong"))
     st.markdown(evaluate_view.class_summary(ev.confusion, ev.per_class))
     matrix, table = st.columns([1.25, 1], gap="large")
     with table:
         st.dataframe(evaluate_view.class_rows(ev.per_class), hide_index=True, width="stretch",
                      key="evaluate_classes")
-        st.caption("**Precision**: of the images it called this digit, how many were. "
-                   "**Recall**: of the images of this digit, how many it found. "
-                   "**F1**: their harmonic mean.")
+        st.caption(_("**Precision**: of the images it called this digit, how many were. "
+                     "**Recall**: of the images of this digit, how many it found. "
+                     "**F1**: their harmonic mean."))
     glue.init_cell(chosen, evaluate_view.top_confusion(ev.confusion)[:2])
     cell = (st.session_state[glue.TRUE_KEY], st.session_state[glue.PRED_KEY])
     with matrix:
-        mode = st.segmented_control("Cells show", plots.MODES, default="counts", required=True,
-                                    key="evaluate_mode", format_func={
-                                        "counts": "Image counts",
-                                        "percent": "% of the true digit"}.get)
+        mode = st.segmented_control(_("Cells show"), plots.MODES, default="counts",
+                                    required=True, key="evaluate_mode", format_func=lambda m: {
+                                        "counts": _("Image counts"),
+                                        "percent": _("Percent of the true digit")}[m])
         st.plotly_chart(plots.confusion_figure(ev.confusion, mode, selected=cell),
                         key=glue.CHART_KEY, on_select=glue.cell_from_chart,
                         selection_mode="points", config=NO_BAR)
-        st.caption("Rows: the true digit. Columns: what the model said. Green: right; red: "
-                   "mistakes, on their own colour scale. **Click a cell** to see its images.")
+        st.caption(_("Rows: the true digit. Columns: what the model said. Blue: right; "
+                     "orange: mistakes, on their own colour scale. **Click a cell** to see its "
+                     "images, or pick it below."))
 
-    st.markdown("**The images in one cell**")
-    true_col, pred_col, _ = st.columns([1, 1, 2])
-    true_digit = true_col.selectbox("True digit", range(10), key=glue.TRUE_KEY)
-    predicted = pred_col.selectbox("Predicted digit", range(10), key=glue.PRED_KEY)
+    st.markdown(_("**The images in one cell**"))
+    true_col, pred_col, _spare = st.columns([1, 1, 2])
+    true_digit = true_col.selectbox(_("True digit"), range(10), key=glue.TRUE_KEY)
+    predicted = pred_col.selectbox(_("Predicted digit"), range(10), key=glue.PRED_KEY)
     indices = ev.cell(true_digit, predicted)
     shown = indices[:evaluate_view.CELL_LIMIT]
     st.write(evaluate_view.cell_text(true_digit, predicted, len(indices),
@@ -58,16 +60,16 @@ def where_it_goes_wrong(ev, images, chosen: str) -> None:
         st.plotly_chart(plots.image_gallery(images[shown],
                                             evaluate_view.cell_captions(shown, ev.probs)),
                         key="evaluate_cell_images", config=NO_BAR)
-        st.caption("Under each image: its number in the test set and the probability the model "
-                   "gave its answer.")
+        st.caption(_("Under each image: its number in the test set and the probability the "
+                     "model gave its answer."))
 
 
 owner = session.student_id()
 config = resources.settings()
-st.title("Evaluate a trained model")
-st.write("See how a trained network does on the 10,000 MNIST test images it never saw while "
+st.title(_("Evaluate a trained model"))
+st.write(_("See how a trained network does on the 10,000 MNIST test images it never saw while "
          "learning: which digits it confuses, the images it gets most confidently wrong, and the "
-         "filters its first layer learned. Then compare your runs side by side.")
+         "filters its first layer learned. Then compare your runs side by side."))
 
 # 1. Which model
 options = glue.run_options(config, owner)
@@ -75,16 +77,17 @@ chosen = glue.pick_run(config, owner, options)
 default_chosen = chosen == str(config.default_model_dir)
 run = ev = None
 if default_chosen and not glue.default_installed(config):
-    st.info(DEFAULT_MODEL_MISSING)
+    st.info(default_model_missing())
 else:
     run, problem = glue.load_run(chosen)
     if problem:
         st.error(problem)
 if run is not None:
     st.code(evaluate_view.design_line(run.arch), language=None, wrap_lines=True)
-    st.caption("Trained with " + evaluate_view.settings_line(run.config, run.meta) + ".")
+    st.caption(_("Trained with {settings}.").format(
+        settings=evaluate_view.settings_line(run.config, run.meta)))
     try:
-        with st.spinner("Running the model on the 10,000 test images…"):
+        with st.spinner(_("Running the model on the 10,000 test images…")):
             ev = glue.evaluation(chosen, config)
     except LabError as err:
         st.error(str(err))
@@ -93,28 +96,30 @@ if run is not None:
 if ev is not None:
     images = resources.mnist().x_test
     acc, loss, wrong = st.columns(3)
-    acc.metric("Test accuracy", evaluate_view.percent(ev.accuracy), border=True,
-               help="The fraction of the 10,000 test images whose most probable digit is right.")
-    loss.metric("Test loss", f"{ev.loss:.4f}", border=True,
-                help="Mean cross-entropy: −log(probability given to the true digit), averaged.")
-    wrong.metric("Mistakes", evaluate_view.mistakes_text(len(ev.mistakes), ev.n), border=True)
+    acc.metric(_("Test accuracy"), evaluate_view.percent(ev.accuracy), border=True,
+               help=_("The fraction of the 10,000 test images whose most probable digit is "
+                      "right."))
+    loss.metric(_("Test loss"), f"{ev.loss:.4f}", border=True,
+                help=_("Mean cross-entropy: −log(probability given to the true digit), "
+                       "averaged."))
+    wrong.metric(_("Mistakes"), evaluate_view.mistakes_text(len(ev.mistakes), ev.n), border=True)
 
     where_it_goes_wrong(ev, images, chosen)
 
-    st.subheader("Most confidently wrong")
+    st.subheader(_("Most confidently wrong"))
     worst = ev.mistakes[:evaluate_view.GALLERY_SIZE]
     if worst:
-        st.caption("Captions: true digit → predicted digit (the probability the model gave its "
-                   "wrong answer). Many of these are hard even for people, and a few are "
-                   "mislabelled in MNIST itself.")
+        st.caption(_("Captions: true digit → predicted digit (the probability the model gave "
+                     "its wrong answer). Many of these are hard even for people, and a few are "
+                     "mislabelled in MNIST itself."))
         st.plotly_chart(plots.image_gallery(images[[m.index for m in worst]],
                                             [evaluate_view.mistake_caption(m) for m in worst]),
                         key="evaluate_worst", config=NO_BAR)
     else:
-        st.success("No mistakes at all on the test set.")
+        st.success(_("No mistakes at all on the test set."))
 
     # 3. What the first layer learned
-    st.subheader("What the first layer learned")
+    st.subheader(_("What the first layer learned"))
     try:
         kernels = glue.first_layer_filters(chosen)
     except LabError as err:
@@ -122,24 +127,24 @@ if ev is not None:
         st.error(str(err))
     else:
         if kernels is None:
-            st.info(evaluate_view.NO_CONV_NOTE)
+            st.info(_(evaluate_view.NO_CONV_NOTE))
         else:
-            st.markdown(evaluate_view.FILTERS_NOTE)
+            st.markdown(_(evaluate_view.FILTERS_NOTE))
             st.plotly_chart(plots.filter_grid(kernels), key="evaluate_filters", config=NO_BAR)
 
 # 4. Compare runs
-st.subheader("Compare runs")
-st.markdown(evaluate_view.HEADLINE)
+st.subheader(_("Compare runs"))
+st.markdown(_(evaluate_view.HEADLINE))
 choices = glue.comparable(options, config)
 glue.init_compare(choices, chosen, evaluate_view.COMPARE_START)
-picked = st.multiselect("Runs to compare", choices, format_func=options.get, key=glue.COMPARE_KEY,
+picked = st.multiselect(_("Runs to compare"), choices, format_func=options.get, key=glue.COMPARE_KEY,
                         max_selections=len(plots.RUN_COLORS),
-                        placeholder="Pick runs you trained on the Train page")
+                        placeholder=_("Pick runs you trained on the Train page"))
 loaded = [glue.load_run(path) for path in picked]
-for _, problem in loaded:
+for _run, problem in loaded:
     if problem:
         st.warning(problem)
-compared = [r for r, _ in loaded if r is not None]
+compared = [r for r, _problem in loaded if r is not None]
 if compared:
     rows = compare.compare_runs(compared)
     names = [r.name for r in rows]
@@ -151,11 +156,12 @@ if compared:
     with curve_col:
         if curves:
             glue.keep_choice("evaluate_curve", curves, evaluate_view.default_curve(history, names))
-            curve = st.selectbox("Learning curve", curves, key="evaluate_curve",
-                                 format_func=evaluate_view.CURVES.get)
-            against = st.radio("Against", ("epoch", "seconds"), key="evaluate_against",
-                               horizontal=True, format_func=evaluate_view.AGAINST.get)
-            st.plotly_chart(plots.history_overlay(history, curve, evaluate_view.CURVES[curve],
+            curve = st.selectbox(_("Learning curve"), curves, key="evaluate_curve",
+                                 format_func=lambda c: _(evaluate_view.CURVES[c]))
+            against = st.radio(_("Against"), ("epoch", "seconds"), key="evaluate_against",
+                               horizontal=True,
+                               format_func=lambda v: _(evaluate_view.AGAINST[v]))
+            st.plotly_chart(plots.history_overlay(history, curve, _(evaluate_view.CURVES[curve]),
                                                   names=names, seconds=None if against == "epoch"
                                                   else compare.epoch_seconds(compared)),
                             key="evaluate_histories", config=NO_BAR)
@@ -163,8 +169,8 @@ if compared:
             if note:
                 st.caption(note)
     with size_col:
-        st.markdown("**Test accuracy against size**")
+        st.markdown(_("**Test accuracy against size**"))
         st.plotly_chart(plots.accuracy_vs_params(rows), key="evaluate_size", config=NO_BAR)
-        st.caption("Up and to the left is better: more accurate with fewer parameters.")
+        st.caption(_("Up and to the left is better: more accurate with fewer parameters."))
 elif not choices:
-    st.info("Train a model on the **Train** page; your runs appear here to compare.")
+    st.info(_("Train a model on the **Train** page; your runs appear here to compare."))

@@ -15,29 +15,32 @@ from cnnlab.training.config import TrainConfig
 from ui import resources
 from ui import session
 from ui import train as glue
+from cnnlab.i18n import _, ngettext, number
 
 owner = session.student_id()
 config = resources.settings()
 limits = config.limits
 
-st.title("Train your CNN")
-st.write("Pick how to train, click **Start training**, and watch your network learn: its loss "
-         "and accuracy update live, and the finished model is saved as one of your runs.")
+st.title(_("Train your CNN"))
+st.write(_("Pick how to train, click **Start training**, and watch your network learn: its loss "
+         "and accuracy update live, and the finished model is saved as one of your runs."))
 
 # 1. The design that will be trained
 arch = session.design()
 design = glance(arch)
 with st.container(border=True):
     text, link = st.columns([4, 1], vertical_alignment="center")
-    params = "" if design.total_params is None else f" · **{design.total_params:,}** parameters"
-    text.markdown(f"**The design you will train** ({design.n_layers} layers{params})")
+    layers = ngettext("{n} layer", "{n} layers", design.n_layers).format(n=design.n_layers)
+    params = (" · " + _("**{n}** parameters").format(n=number(design.total_params))
+              if design.total_params is not None else "")
+    text.markdown(_("**The design you will train** ({layers})").format(layers=layers + params))
     text.code(design.flow, language=None, wrap_lines=True)
-    link.page_link("views/design.py", label="Change it", icon=":material/view_in_ar:", query_params={"lab": owner})
+    link.page_link("views/design.py", label=_("Change it"), icon=":material/view_in_ar:", query_params={"lab": owner})
     if design.error:
         st.error(design.error)
 
 # 2. How to train it
-st.subheader("Training settings")
+st.subheader(_("Training settings"))
 glue.init_form(limits)
 with st.container(border=True):
     submitted = glue.settings_form(limits)
@@ -52,18 +55,18 @@ if submitted is not None:
         st.session_state.pop(glue.STOP_KEY, None)
 
 # 3. The live view: queued, running, finished
-st.subheader("Your training")
-st.caption("Training runs on the server: you may switch pages or close this tab and come back "
-           "with your bookmark (your lab code is in the address); it keeps going.")
+st.subheader(_("Your training"))
+st.caption(_("Training runs on the server: you may switch pages or close this tab and come back "
+           "with your bookmark (your lab code is in the address); it keeps going."))
 glue.live_view(owner)
 
 # 4. Every run the student has saved
-st.subheader("Your runs")
+st.subheader(_("Your runs"))
 jobs = resources.job_manager().jobs(owner)
 saved = runs.list_runs(config.runs_dir, owner, running=train_view.active_run_dirs(jobs))
 glue.show_notice()
 if not saved:
-    st.caption("Your finished trainings will be listed here.")
+    st.caption(_("Your finished trainings will be listed here."))
 else:
     st.dataframe(train_view.run_rows(saved), hide_index=True, key="train_runs_table")
     glue.run_manager(saved, owner, config.runs_dir)

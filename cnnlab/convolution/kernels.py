@@ -9,10 +9,11 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
+from cnnlab.i18n import N_
 
 
 class Kernel(NamedTuple):
-    """A named kernel: unpack as `weights, explanation = KERNELS[name]`."""
+    """A named kernel: unpack as `weights, explanation = KERNELS[name]` (English; show with _())."""
 
     weights: np.ndarray  # (3, 3) float64, read-only
     explanation: str  # one line: what it responds to
@@ -25,24 +26,24 @@ def _frozen(rows: list[list[float]], scale: float = 1.0) -> np.ndarray:
 
 
 KERNELS: dict[str, Kernel] = {
-    "Identity": Kernel(_frozen([[0, 0, 0], [0, 1, 0], [0, 0, 0]]),
-                       "Copies the centre pixel: the output is the input (a sanity check)."),
-    "Blur": Kernel(_frozen([[1, 2, 1], [2, 4, 2], [1, 2, 1]], 1 / 16),
-                   "A Gaussian average of the neighbourhood: smooths noise and softens edges."),
-    "Sharpen": Kernel(_frozen([[0, -1, 0], [-1, 5, -1], [0, -1, 0]]),
-                      "Adds the difference from the neighbours back in: edges become crisper."),
-    "Edge (outline)": Kernel(_frozen([[-1, -1, -1], [-1, 8, -1], [-1, -1, -1]]),
-                             "Laplacian: zero on flat areas, large where brightness changes in any direction."),
-    "Sobel horizontal": Kernel(_frozen([[-1, -2, -1], [0, 0, 0], [1, 2, 1]]),
-                               "Bottom minus top: responds to horizontal edges (dark above, bright below)."),
-    "Sobel vertical": Kernel(_frozen([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]]),
-                             "Right minus left: responds to vertical edges (dark left, bright right)."),
-    "Vertical line": Kernel(_frozen([[-1, 2, -1], [-1, 2, -1], [-1, 2, -1]]),
-                            "A bright middle column between darker ones: finds thin vertical strokes."),
-    "Horizontal line": Kernel(_frozen([[-1, -1, -1], [2, 2, 2], [-1, -1, -1]]),
-                              "A bright middle row between darker ones: finds thin horizontal strokes."),
-    "X shape": Kernel(_frozen([[1, -1, 1], [-1, 1, -1], [1, -1, 1]]),
-                      "1 on both diagonals, -1 elsewhere: scores highest exactly where an X is."),
+    N_("Identity"): Kernel(_frozen([[0, 0, 0], [0, 1, 0], [0, 0, 0]]),
+                       N_("Copies the centre pixel: the output is the input (a sanity check).")),
+    N_("Blur"): Kernel(_frozen([[1, 2, 1], [2, 4, 2], [1, 2, 1]], 1 / 16),
+                   N_("A Gaussian average of the neighbourhood: smooths noise and softens edges.")),
+    N_("Sharpen"): Kernel(_frozen([[0, -1, 0], [-1, 5, -1], [0, -1, 0]]),
+                      N_("Adds the difference from the neighbours back in: edges become crisper.")),
+    N_("Edge (outline)"): Kernel(_frozen([[-1, -1, -1], [-1, 8, -1], [-1, -1, -1]]),
+                             N_("Laplacian: zero on flat areas, large where brightness changes in any direction.")),
+    N_("Sobel horizontal"): Kernel(_frozen([[-1, -2, -1], [0, 0, 0], [1, 2, 1]]),
+                               N_("Bottom minus top: responds to horizontal edges (dark above, bright below).")),
+    N_("Sobel vertical"): Kernel(_frozen([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]]),
+                             N_("Right minus left: responds to vertical edges (dark left, bright right).")),
+    N_("Vertical line"): Kernel(_frozen([[-1, 2, -1], [-1, 2, -1], [-1, 2, -1]]),
+                            N_("A bright middle column between darker ones: finds thin vertical strokes.")),
+    N_("Horizontal line"): Kernel(_frozen([[-1, -1, -1], [2, 2, 2], [-1, -1, -1]]),
+                              N_("A bright middle row between darker ones: finds thin horizontal strokes.")),
+    N_("X shape"): Kernel(_frozen([[1, -1, 1], [-1, 1, -1], [1, -1, 1]]),
+                      N_("1 on both diagonals, -1 elsewhere: scores highest exactly where an X is.")),
 }
 
 

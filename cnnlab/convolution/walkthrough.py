@@ -15,9 +15,10 @@ import numpy as np
 
 from cnnlab.convolution import by_hand as cv
 from cnnlab.convolution.kernels import KERNELS, small_grid_example
+from cnnlab.i18n import N_, _
 
-BOX = "Box (all ones, k x k)"  # the one kernel whose size the student chooses
-CUSTOM = "Custom 3x3"  # typed in by the student
+BOX = N_("Box (all ones, k x k)")  # the one kernel whose size the student chooses
+CUSTOM = N_("Custom 3x3")  # typed in by the student
 BOX_SIZES = (2, 3, 4, 5)
 
 
@@ -35,8 +36,8 @@ def small_grids() -> dict[str, np.ndarray]:
     plus = np.zeros((7, 7), dtype=np.int64)
     plus[3, 1:6] = 1
     plus[1:6, 3] = 1  # a cross: the line detectors each find one stroke
-    return {"X (7x7)": small_grid_example(), "Vertical edge (6x6)": _frozen(vertical),
-            "Horizontal edge (6x6)": _frozen(horizontal), "Plus (7x7)": _frozen(plus)}
+    return {N_("X (7x7)"): small_grid_example(), N_("Vertical edge (6x6)"): _frozen(vertical),
+            N_("Horizontal edge (6x6)"): _frozen(horizontal), N_("Plus (7x7)"): _frozen(plus)}
 
 
 def kernel_names() -> list[str]:
@@ -118,12 +119,13 @@ class Walkthrough:
         """One sentence on the border: none for 'valid', else how many zeros on each side."""
         top, bottom, left, right = self.pads
         if self.padding == "valid":
-            return ("'valid': no border, so the window must stay inside the image and the "
-                    "output is smaller than the input.")
+            return _("'valid': no border, so the window must stay inside the image and the "
+                     "output is smaller than the input.")
         if not any(self.pads):
-            return "'same': this kernel and stride need no border here."
-        return (f"'same': Keras adds zeros ({top} top, {bottom} bottom, {left} left, {right} right;"
-                " any odd one goes bottom/right) so the output is ceil(input / stride) wide.")
+            return _("'same': this kernel and stride need no border here.")
+        return _("'same': Keras adds zeros ({top} top, {bottom} bottom, {left} left, {right} "
+                 "right; any odd one goes bottom/right) so the output is ceil(input / stride) "
+                 "wide.").format(top=top, bottom=bottom, left=left, right=right)
 
     def formulas(self) -> tuple[str, str]:
         """The output-size formula for the height and the width, with these numbers in it."""

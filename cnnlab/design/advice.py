@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from cnnlab.design import spec
 from cnnlab.text import dims
+from cnnlab.i18n import _
 if TYPE_CHECKING:
     from cnnlab.design.arithmetic import LayerStats
 
@@ -21,45 +22,50 @@ def design_warnings(arch: spec.Architecture, rows: tuple["LayerStats", ...]) -> 
     """Advice on the input, the classifier head and hidden layers, in layer order."""
     out: list[str] = []
     if tuple(arch.input_shape) != MNIST_SHAPE:
-        out.append(f"The input is {_shape(arch.input_shape)}, but MNIST digits are 28x28x1: "
-                   "the arithmetic is exact, but this design cannot be trained on MNIST here.")
+        out.append(_("The input is {shape}, but MNIST digits are 28x28x1: the arithmetic is "
+                     "exact, but this design cannot be trained on MNIST here.").format(
+            shape=_shape(arch.input_shape)))
     last_pos = len(arch.layers)
     for row, layer in zip(rows, arch.layers):
-        where = f"Layer {row.position} ({row.label})"
+        where = _("Layer {position} ({label})").format(position=row.position, label=row.label)
         if isinstance(layer, spec.Dropout) and layer.rate == 0:
-            out.append(f"{where}: a rate of 0 drops nothing, so this layer does nothing.")
+            out.append(_("{where}: a rate of 0 drops nothing, so this layer does nothing.").format(
+                where=where))
         if row.position == last_pos:
             continue
         if getattr(layer, "activation", None) == "softmax":
-            out.append(f"{where}: softmax in a hidden layer squeezes its outputs to sum to 1, "
-                       "which throws information away; hidden layers usually use relu.")
+            out.append(_("{where}: softmax in a hidden layer squeezes its outputs to sum to 1, "
+                         "which throws information away; hidden layers usually use relu.").format(
+                where=where))
         if isinstance(layer, spec.Dense) and len(row.input_shape) == 3:
-            out.append(f"{where}: its input is a {_shape(row.input_shape)} image, so it mixes "
-                       "the channels at each pixel separately (like a 1x1 convolution), not the "
-                       "whole image. Put Flatten before it if you meant a fully connected layer.")
+            out.append(_("{where}: its input is a {shape} image, so it mixes the channels at each "
+                         "pixel separately (like a 1x1 convolution), not the whole image. Put "
+                         "Flatten before it if you meant a fully connected layer.").format(
+                where=where, shape=_shape(row.input_shape)))
     out.extend(_head_warnings(arch.layers[-1], rows[-1]))
     return tuple(out)
 
 
 def _head_warnings(layer: spec.Layer, row: "LayerStats") -> list[str]:
     """The last layer should be Dense(10, softmax): one probability per digit."""
-    where = f"The last layer ({row.label})"
+    where = _("The last layer ({label})").format(label=row.label)
     if isinstance(layer, spec.Dropout):
-        return [f"{where} is Dropout: it would randomly zero the predictions while training. "
-                "Put Dropout before the final Dense(10, activation='softmax')."]
+        return [_("{where} is Dropout: it would randomly zero the predictions while training. "
+                  "Put Dropout before the final Dense(10, activation='softmax').").format(
+            where=where)]
     if not isinstance(layer, spec.Dense):
         if layer.makes_probabilities() and row.output_shape == (NUM_CLASSES,):
             return []  # e.g. Dense(10) then Activation("softmax"): Dense(10, softmax) in two steps
-        return [f"{where} is not Dense: to classify the 10 digits, end with "
-                "Dense(10, activation='softmax')."]
+        return [_("{where} is not Dense: to classify the 10 digits, end with "
+                  "Dense(10, activation='softmax').").format(where=where)]
     out = []
     if row.output_shape != (NUM_CLASSES,):
-        out.append(f"{where} outputs {_shape(row.output_shape)} values, but there are 10 digit "
-                   "classes (0-9): use 10 units.")
+        out.append(_("{where} outputs {shape} values, but there are 10 digit classes (0-9): use "
+                     "10 units.").format(where=where, shape=_shape(row.output_shape)))
     if layer.activation != "softmax":
-        out.append(f"{where} uses activation '{layer.activation}', not 'softmax': the loss "
-                   "(sparse categorical cross-entropy) expects probabilities that sum to 1. "
-                   "Use activation='softmax'.")
+        out.append(_("{where} uses activation '{activation}', not 'softmax': the loss (sparse "
+                     "categorical cross-entropy) expects probabilities that sum to 1. Use "
+                     "activation='softmax'.").format(where=where, activation=layer.activation))
     return out
 
 

@@ -12,6 +12,7 @@ from cnnlab.design import spec
 from cnnlab.design.arithmetic import analyze
 from cnnlab.errors import LabError
 from cnnlab.text import dims
+from cnnlab.i18n import _, ngettext
 
 
 @dataclass(frozen=True)
@@ -29,13 +30,13 @@ class Glance:
 def shape_text(shape: tuple[int, ...]) -> str:
     """'28 × 28 × 1' for an image, '10 values' for a vector."""
     if len(shape) == 1:
-        return f"{shape[0]:,} values"
+        return ngettext("{n} value", "{n} values", shape[0]).format(n=f"{shape[0]:,}")
     return dims(shape)
 
 
 def glance(arch: spec.Architecture) -> Glance:
     """The flow of layer labels plus analyze()'s totals (or its LabError message)."""
-    flow = " → ".join(spec.describe(layer) for layer in arch.layers) or "(no layers yet)"
+    flow = " → ".join(spec.describe(layer) for layer in arch.layers) or _("(no layers yet)")
     try:
         summary = analyze(arch)
     except LabError as err:

@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from cnnlab.design.arithmetic import LayerStats, Summary
 from cnnlab.text import byte_text, count
 from cnnlab.text import dims as shape_text  # '26 × 26 × 32', as everywhere on the pages
+from cnnlab.i18n import N_, _
 
 # Column names of the per-layer table, in order.
-COLUMNS = ("No.", "Layer", "Output shape", "Parameters", "How the parameters are counted",
-           "Receptive field", "Multiply-adds")
+COLUMNS = (N_("No."), N_("Layer"), N_("Output shape"), N_("Parameters"),
+           N_("How the parameters are counted"), N_("Receptive field"), N_("Multiply-adds"))
 
 
 def nowrap(text: str) -> str:
@@ -30,31 +31,32 @@ def short_count(value: int) -> str:
 def receptive_text(stats: LayerStats, input_shape: tuple[int, ...]) -> str:
     """'5 × 5 pixels', or '... (whole image)' once one output sees the entire input."""
     rf = stats.receptive_field
-    text = f"{rf[0]} × {rf[1]} pixels"
+    text = _("{h} × {w} pixels").format(h=rf[0], w=rf[1])
     if rf[0] >= input_shape[0] and rf[1] >= input_shape[1]:
-        text += " (whole image)"
+        text += _(" (whole image)")
     return text
 
 
 def _row(number: str, layer: str, shape: str, params: str, how: str, field: str,
          macs: str) -> dict[str, str]:
-    return dict(zip(COLUMNS, (number, layer, shape, params, how, field, macs)))
+    return dict(zip([_(c) for c in COLUMNS], (number, layer, shape, params, how, field, macs)))
 
 
 def table_rows(summary: Summary) -> list[dict[str, str]]:
     """One row for the input, one per layer, one for the totals; keys are COLUMNS."""
-    rows = [_row("0", "Input image", nowrap(shape_text(summary.input_shape)), "0", "no weights",
-                 nowrap("1 × 1 pixels"), "0")]
+    rows = [_row("0", _("Input image"), nowrap(shape_text(summary.input_shape)), "0",
+                 _("no weights"), nowrap(_("{h} × {w} pixels").format(h=1, w=1)), "0")]
     for s in summary.layers:
         params = count(s.params)
         if s.non_trainable_params:
-            params += f" ({count(s.non_trainable_params)} non-trainable)"
+            params += " " + _("({n} non-trainable)").format(n=count(s.non_trainable_params))
         rows.append(_row(str(s.position), f"{s.label} ({s.name})",
                          nowrap(shape_text(s.output_shape)), params, s.param_formula,
                          nowrap(receptive_text(s, summary.input_shape)), count(s.macs)))
-    rows.append(_row("", "Total", "", count(summary.total_params),
-                     f"{count(summary.trainable_params)} trainable + "
-                     f"{count(summary.non_trainable_params)} non-trainable",
+    rows.append(_row("", _("Total"), "", count(summary.total_params),
+                     _("{trainable} trainable + {fixed} non-trainable").format(
+                         trainable=count(summary.trainable_params),
+                         fixed=count(summary.non_trainable_params)),
                      "", count(summary.total_macs)))
     return rows
 
@@ -78,20 +80,21 @@ class Total:
 def totals(summary: Summary) -> list[Total]:
     """The headline numbers above the table."""
     return [
-        Total("Parameters", short_count(summary.total_params),
-              f"Exactly {count(summary.total_params)}: {count(summary.trainable_params)} "
-              "trainable (learned by gradient descent) + "
-              f"{count(summary.non_trainable_params)} non-trainable (BatchNormalization's "
-              "moving mean and variance)."),
-        Total("Trainable", short_count(summary.trainable_params),
-              f"Exactly {count(summary.trainable_params)}: the weights and biases that training "
-              "changes."),
-        Total("Multiply-adds", short_count(summary.total_macs),
-              f"Exactly {count(summary.total_macs)}: the multiplications of the Conv2D and Dense "
-              "kernels to classify one digit, a measure of how long one prediction takes."),
-        Total("Activations", byte_text(summary.total_activation_bytes),
-              "Memory of all layer outputs for one image, as float32 (4 bytes each); training "
-              "also keeps them for the backward pass, times the batch size."),
+        Total(_("Parameters"), short_count(summary.total_params),
+              _("Exactly {total}: {trainable} trainable (learned by gradient descent) + {fixed} "
+                "non-trainable (BatchNormalization's moving mean and variance).").format(
+                  total=count(summary.total_params), trainable=count(summary.trainable_params),
+                  fixed=count(summary.non_trainable_params))),
+        Total(_("Trainable"), short_count(summary.trainable_params),
+              _("Exactly {n}: the weights and biases that training changes.").format(
+                  n=count(summary.trainable_params))),
+        Total(_("Multiply-adds"), short_count(summary.total_macs),
+              _("Exactly {n}: the multiplications of the Conv2D and Dense kernels to classify "
+                "one digit, a measure of how long one prediction takes.").format(
+                  n=count(summary.total_macs))),
+        Total(_("Activations"), byte_text(summary.total_activation_bytes),
+              _("Memory of all layer outputs for one image, as float32 (4 bytes each); training "
+                "also keeps them for the backward pass, times the batch size.")),
     ]
 
 
@@ -105,10 +108,12 @@ def baseline_ratio(params: int, baseline_params: int) -> float:
 def baseline_sentence(params: int, baseline_params: int) -> str:
     """A sentence comparing a design's parameter count with the dense baseline's."""
     ratio = baseline_ratio(params, baseline_params)
-    how = "about as many parameters as"
+    how = _("Yours has about as many parameters as the baseline.")
     if ratio < 0.95:
-        how = f"{1 / ratio:,.1f}× fewer parameters than"
+        how = _("Yours has {ratio}× fewer parameters than the baseline.").format(
+            ratio=f"{1 / ratio:,.1f}")
     elif ratio > 1.05:
-        how = f"{ratio:,.1f}× the parameters of"
-    return (f"Your design: {count(params)} parameters. The dense baseline (Flatten → "
-            f"Dense 128 → Dense 10, no convolution): {count(baseline_params)}. Yours has {how} the baseline.")
+        how = _("Yours has {ratio}× the parameters of the baseline.").format(ratio=f"{ratio:,.1f}")
+    return _("Your design: {params} parameters. The dense baseline (Flatten → Dense 128 → "
+             "Dense 10, no convolution): {baseline}.").format(
+        params=count(params), baseline=count(baseline_params)) + " " + how

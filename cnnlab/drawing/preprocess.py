@@ -23,8 +23,9 @@ import numpy as np
 from PIL import Image
 
 from cnnlab.errors import LabError
+from cnnlab.i18n import N_, _
 
-EMPTY_MESSAGE = ("The canvas is empty: draw a digit (thick white strokes work best) and the "
+EMPTY_MESSAGE = N_("The canvas is empty: draw a digit (thick white strokes work best) and the "
                  "model will read it.")
 CROP_THRESHOLD = 0.1  # brightness (0-1) that counts as ink when finding the digit's box
 INK_THRESHOLD = 0.5  # brightness of a pixel that is clearly ink, for "is anything drawn?"
@@ -183,7 +184,7 @@ def preprocess_digit(image: np.ndarray) -> DigitSteps:
     """Canvas RGBA, photo RGB or grey image -> the MNIST-style 28x28 digit and every step on the way."""
     gray, inverted = to_grayscale(image)
     if _too_little_ink(gray):
-        raise LabError(EMPTY_MESSAGE)
+        raise LabError(_(EMPTY_MESSAGE))
     rows = np.flatnonzero((gray > CROP_THRESHOLD).any(axis=1))
     cols = np.flatnonzero((gray > CROP_THRESHOLD).any(axis=0))
     bbox = (int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1)

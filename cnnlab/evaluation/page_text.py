@@ -19,42 +19,43 @@ from cnnlab import text
 from cnnlab.text import percent
 from cnnlab.design.spec import Architecture
 from cnnlab.training.page_text import clock
+from cnnlab.i18n import N_, _, ngettext
 
-DEFAULT_LABEL = "Default model (shipped with CNN Lab)"
-DEFAULT_MISSING = "Default model (not installed on this server)"
+DEFAULT_LABEL = N_("Default model (shipped with CNN Lab)")
+DEFAULT_MISSING = N_("Default model (not installed on this server)")
 GALLERY_SIZE = 24  # most confidently wrong images shown
 CELL_LIMIT = 40  # images shown for one confusion-matrix cell
 COMPARE_START = 5  # runs in the comparison at first: the evaluated one and the newest others
-OPTIMIZER_NAMES = {"adam": "Adam", "rmsprop": "RMSprop", "sgd": "SGD with momentum"}
-CURVES = {"val_accuracy": "Validation accuracy", "accuracy": "Training accuracy",
-          "val_loss": "Validation loss", "loss": "Training loss"}
-HEADLINE = ("**What to look for:** in this course the dense baseline (Flatten → Dense, no "
+OPTIMIZER_NAMES = {"adam": "Adam", "rmsprop": "RMSprop", "sgd": N_("SGD with momentum")}
+CURVES = {"val_accuracy": N_("Validation accuracy"), "accuracy": N_("Training accuracy"),
+          "val_loss": N_("Validation loss"), "loss": N_("Training loss")}
+HEADLINE = N_("**What to look for:** in this course the dense baseline (Flatten → Dense, no "
             "convolution) ends near 97.8% test accuracy, while a small CNN reaches about 99.1%: "
             "less than half the mistakes. CNN A has about as many parameters as the dense "
             "baseline, so the gain comes from convolutions, not from size. Train the *Dense "
             "baseline* and a CNN preset on the Train page and see whether your runs agree.")
-FILTERS_NOTE = ("Each square is one learned 3×3 (or k×k) kernel of the first convolution, drawn "
+FILTERS_NOTE = N_("Each square is one learned 3×3 (or k×k) kernel of the first convolution, drawn "
                 "red where the weight is positive and blue where it is negative, each scaled to "
                 "its own largest weight. A kernel with red on one side and blue on the other "
                 "responds to a change of brightness in that direction: an **edge or stroke "
                 "detector**. Nobody programmed these: training found them.")
-NO_CONV_NOTE = ("This model's first layer is not a convolution (for a dense baseline it is "
+NO_CONV_NOTE = N_("This model's first layer is not a convolution (for a dense baseline it is "
                 "Flatten → Dense), so it has no small filters to show: each hidden unit has one "
                 "weight per pixel instead of a kernel that slides over the image.")
 
 
 def a(digit: int) -> str:
-    """The article before a digit read aloud: 'an 8', 'a 7'."""
-    return "an" if digit == 8 else "a"
+    """A digit read aloud with its article: 'an 8', 'a 7' (in Chinese: '数字 8')."""
+    return (_("an {digit}") if digit == 8 else _("a {digit}")).format(digit=digit)
 
 
 def run_options(default_dir: Path, runs: Sequence[RunInfo],
                 default_installed: bool = True) -> dict[str, str]:
     """Run folder -> label: the shipped default model first, then the usable runs, newest first."""
-    options = {str(default_dir): DEFAULT_LABEL if default_installed else DEFAULT_MISSING}
+    options = {str(default_dir): _(DEFAULT_LABEL) if default_installed else _(DEFAULT_MISSING)}
     for info in runs:
         if info.has_model:
-            stopped = " · stopped early" if info.status == "cancelled" else ""
+            stopped = " · " + _("stopped early") if info.status == "cancelled" else ""
             score = f" · {percent(info.test_accuracy)}" if info.test_accuracy is not None else ""
             options[str(info.path)] = f"{info.name}{score}{stopped}"
     return options
@@ -73,7 +74,8 @@ def initial_choice(options: Sequence[str], selected: str | None, default_dir: Pa
 def design_line(arch: Architecture) -> str:
     """The layers as one flow plus the parameter count."""
     info = glance(arch)
-    params = f" · {info.total_params:,} parameters" if info.total_params is not None else ""
+    params = (" · " + _("{n} parameters").format(n=f"{info.total_params:,}")
+              if info.total_params is not None else "")
     return f"{info.flow}{params}"
 
 
@@ -83,31 +85,35 @@ def settings_line(config: Any, meta: Mapping[str, Any]) -> str:
     train = data.get("train_samples")
     val = data.get("val_samples")
     epochs = meta.get("epochs_completed")
-    name = OPTIMIZER_NAMES.get(config.optimizer, config.optimizer)
-    parts = [f"{name} at learning rate {config.learning_rate:g}", f"batches of {config.batch_size}"]
+    name = _(OPTIMIZER_NAMES.get(config.optimizer, config.optimizer))
+    parts = [_("{optimizer} at learning rate {rate}").format(
+                 optimizer=name, rate=f"{config.learning_rate:g}"),
+             _("batches of {n}").format(n=config.batch_size)]
     if epochs is not None:
-        parts.append(f"{epochs} of {config.epochs} epochs" if epochs != config.epochs
-                     else f"{epochs} epoch{'s' if epochs != 1 else ''}")
+        parts.append(_("{done} of {planned} epochs").format(done=epochs, planned=config.epochs)
+                     if epochs != config.epochs
+                     else ngettext("{n} epoch", "{n} epochs", epochs).format(n=epochs))
     if train:
-        held = f", {val:,} held out for validation" if val else ", no validation hold-out"
-        parts.append(f"{train:,} training images{held}")
+        held = (_(", {n} held out for validation").format(n=f"{val:,}") if val
+                else _(", no validation hold-out"))
+        parts.append(_("{n} training images{held}").format(n=f"{train:,}", held=held))
     if config.augment:
-        parts.append("with augmentation")
+        parts.append(_("with augmentation"))
     seconds = (meta.get("timings") or {}).get("train_seconds")
     if seconds is not None:
-        parts.append(f"{clock(seconds)} of training")
+        parts.append(_("{time} of training").format(time=clock(seconds)))
     return " · ".join(parts)
 
 
 def mistakes_text(n_mistakes: int, n: int) -> str:
-    return f"{n_mistakes:,} of {n:,}"
+    return _("{mistakes} of {n}").format(mistakes=f"{n_mistakes:,}", n=f"{n:,}")
 
 
 def class_rows(per_class: Iterable[ClassMetrics]) -> list[dict[str, str]]:
     """The per-digit table: precision, recall and F1 in percent, and how many test images."""
-    return [{"Digit": str(m.digit), "Precision": percent(m.precision, 1),
-             "Recall": percent(m.recall, 1), "F1": percent(m.f1, 1),
-             "Test images": f"{m.support:,}"} for m in per_class]
+    return [{_("Digit"): str(m.digit), _("Precision"): percent(m.precision, 1),
+             _("Recall"): percent(m.recall, 1), "F1": percent(m.f1, 1),
+             _("Test images"): f"{m.support:,}"} for m in per_class]
 
 
 def top_confusion(cm: np.ndarray) -> tuple[int, int, int]:
@@ -124,28 +130,37 @@ def class_summary(cm: np.ndarray, per_class: Sequence[ClassMetrics]) -> str:
     """Two sentences: the weakest digit and the most frequent confusion."""
     t, p, count = top_confusion(cm)
     if count == 0:
-        return "Not a single test image was misclassified."
+        return _("Not a single test image was misclassified.")
     present = [m for m in per_class if m.support > 0]
     worst = min(present, key=lambda m: (m.f1, m.digit))
-    return (f"The hardest digit is **{worst.digit}** (F1 {percent(worst.f1, 1)}: "
-            f"recall {percent(worst.recall, 1)}, precision {percent(worst.precision, 1)}). "
-            f"The most common mistake is {a(t)} **{t}** read as {a(p)} **{p}** ({count:,} "
-            f"image{'s' if count != 1 else ''}).")
+    hardest = _("The hardest digit is **{digit}** (F1 {f1}: recall {recall}, precision "
+                "{precision}).").format(digit=worst.digit, f1=percent(worst.f1, 1),
+                                        recall=percent(worst.recall, 1),
+                                        precision=percent(worst.precision, 1))
+    common = ngettext("The most common mistake is {true} read as {predicted} ({n} image).",
+                      "The most common mistake is {true} read as {predicted} ({n} images).",
+                      count).format(true=a(t).replace(str(t), f"**{t}**"),
+                                    predicted=a(p).replace(str(p), f"**{p}**"), n=f"{count:,}")
+    return f"{hardest} {common}"
 
 
 def cell_text(true_digit: int, predicted_digit: int, count: int, support: int, shown: int) -> str:
     """What the chosen confusion-matrix cell holds, and how much of it is shown."""
-    share = f" ({percent(count / support, 1)} of the {support:,} test {true_digit}s)" if support else ""
+    share = (_(" ({share} of the {n} test {digit}s)").format(
+        share=percent(count / support, 1), n=f"{support:,}", digit=true_digit) if support else "")
+    true, predicted = a(true_digit), a(predicted_digit)
     if true_digit == predicted_digit:
-        what = f"{count:,} test images of {a(true_digit)} {true_digit} were read correctly{share}."
+        what = ngettext("{n} test image of {true} was read correctly{share}.",
+                        "{n} test images of {true} were read correctly{share}.", count).format(
+            n=f"{count:,}", true=true, share=share)
     elif count == 0:
-        return (f"No test image of {a(true_digit)} {true_digit} was read as "
-                f"{a(predicted_digit)} {predicted_digit}.")
+        return _("No test image of {true} was read as {predicted}.").format(true=true,
+                                                                           predicted=predicted)
     else:
-        what = (f"{count:,} test image{'s' if count != 1 else ''} of {a(true_digit)} {true_digit} "
-                f"{'were' if count != 1 else 'was'} read as {a(predicted_digit)} "
-                f"{predicted_digit}{share}.")
-    more = f" Showing the first {shown:,}." if shown < count else ""
+        what = ngettext("{n} test image of {true} was read as {predicted}{share}.",
+                        "{n} test images of {true} were read as {predicted}{share}.",
+                        count).format(n=f"{count:,}", true=true, predicted=predicted, share=share)
+    more = " " + _("Showing the first {n}.").format(n=f"{shown:,}") if shown < count else ""
     return what + more
 
 
@@ -167,11 +182,11 @@ def comparison_rows(rows: Iterable[ComparisonRow]) -> list[dict[str, str]]:
     """The comparison table as display text, thousands separated; '–' where a value is missing."""
     def count(value: int | None) -> str:
         return "–" if value is None else text.count(value)
-    return [{"Run": r.name, "Test accuracy": percent(r.test_accuracy),
-             "Test loss": "–" if r.test_loss is None else f"{r.test_loss:.4f}",
-             "Parameters": count(r.params), "Multiply-adds per image": count(r.macs),
-             "Training time": clock(r.train_seconds), "Epochs": count(r.epochs),
-             "Best accuracy after": seconds_to_best(r.best_accuracy, r.seconds_to_best)}
+    return [{_("Run"): r.name, _("Test accuracy"): percent(r.test_accuracy),
+             _("Test loss"): "–" if r.test_loss is None else f"{r.test_loss:.4f}",
+             _("Parameters"): count(r.params), _("Multiply-adds per image"): count(r.macs),
+             _("Training time"): clock(r.train_seconds), _("Epochs"): count(r.epochs),
+             _("Best accuracy after"): seconds_to_best(r.best_accuracy, r.seconds_to_best)}
             for r in rows]
 
 
@@ -179,7 +194,9 @@ def seconds_to_best(accuracy: float | None, seconds: float | None) -> str:
     """'99.12% at 7.4 s': the best epoch's accuracy and the training seconds it took; '–'."""
     if accuracy is None:
         return "–"
-    return percent(accuracy) + ("" if seconds is None else f" at {seconds:.1f} s")
+    if seconds is None:
+        return percent(accuracy)
+    return _("{score} at {seconds} s").format(score=percent(accuracy), seconds=f"{seconds:.1f}")
 
 
 def available_curves(rows: Iterable[HistoryRow]) -> list[str]:
@@ -205,5 +222,5 @@ def missing_curve_note(rows: Sequence[HistoryRow], run_names: Sequence[str],
     missing = [n for n in run_names if n not in have]
     if not missing:
         return None
-    why = " (trained without a validation hold-out)" if metric.startswith("val_") else ""
-    return f"Not recorded for {', '.join(missing)}{why}."
+    why = _(" (trained without a validation hold-out)") if metric.startswith("val_") else ""
+    return _("Not recorded for {runs}{why}.").format(runs=", ".join(missing), why=why)

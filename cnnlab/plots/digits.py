@@ -14,6 +14,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from cnnlab.plots.convolution import HIGHLIGHT
+from cnnlab.i18n import N_, _
 
 WINNER = HIGHLIGHT  # the predicted digit, the same orange as "the current cell" elsewhere
 OTHERS = "#9aa5b1"  # the nine digits that lost
@@ -25,7 +26,8 @@ SALIENCY = [[0.0, "rgba(255, 107, 0, 0)"], [0.15, "rgba(255, 107, 0, 0.15)"],
             [1.0, "rgba(255, 40, 0, 0.95)"]]  # transparent where a pixel did not matter
 DISPLAY_SIDE = 112  # big images are averaged down to this for the step strip (less to send)
 MAX_CHANNELS = 16  # feature maps shown per layer by default
-STEP_TITLES = ("1. Grayscale", "2. Crop to the ink", "3. Fit in 20×20", "4. Centre in 28×28")
+STEP_TITLES = (N_("1. Grayscale"), N_("2. Crop to the ink"), N_("3. Fit in 20×20"),
+               N_("4. Centre in 28×28"))
 
 
 def _image_axes(suffix: str = "") -> dict:
@@ -59,8 +61,8 @@ def probability_bars(probs: np.ndarray, height: int = 320) -> go.Figure:
         hovertemplate="digit %{x}: %{y:.2f}%<extra></extra>")
     return go.Figure(data=[bars], layout=dict(
         height=height, margin=dict(l=10, r=10, t=30, b=10), showlegend=False, bargap=0.25,
-        xaxis=dict(title=dict(text="digit"), type="category"),
-        yaxis=dict(title=dict(text="probability (%)"), range=[0, 108], ticksuffix="%")))
+        xaxis=dict(title=dict(text=_("digit")), type="category"),
+        yaxis=dict(title=dict(text=_("probability (%)")), range=[0, 108], ticksuffix="%")))
 
 
 def image_heatmap(image: np.ndarray, title: str = "", height: int = 320,
@@ -91,12 +93,13 @@ def for_display(image: np.ndarray, max_side: int = DISPLAY_SIDE) -> np.ndarray:
 def step_captions(steps) -> list[str]:
     """Two short lines per preparation step (a cnnlab.drawing.preprocess.DigitSteps) saying what it did."""
     h, w = steps.cropped.shape
-    grey = "dark on light: flipped" if steps.inverted else "background set to 0"
+    grey = _("dark on light: flipped") if steps.inverted else _("background set to 0")
     dy, dx = steps.shift
     return [f"{steps.grayscale.shape[1]}×{steps.grayscale.shape[0]} px<br>{grey}",
-            f"{w}×{h} px<br>the box around the ink",
-            "longer side → 20 px<br>shape kept",
-            f"centre of mass → (14, 14)<br>moved {dy:+d} rows, {dx:+d} cols"]
+            f"{w}×{h} px<br>" + _("the box around the ink"),
+            _("longer side → 20 px<br>shape kept"),
+            _("centre of mass → (14, 14)<br>moved {rows} rows, {cols} cols").format(
+                rows=f"{dy:+d}", cols=f"{dx:+d}")]
 
 
 def _panel_axes(count: int, gap: float = 0.04) -> dict:
@@ -123,7 +126,8 @@ def preprocessing_strip(steps, height: int = 270) -> go.Figure:
               steps.final28)
     layout = _panel_axes(len(images))
     traces, titles, frames = [], [], []
-    for i, (image, title, caption) in enumerate(zip(images, STEP_TITLES, step_captions(steps))):
+    titles_now = [_(t) for t in STEP_TITLES]
+    for i, (image, title, caption) in enumerate(zip(images, titles_now, step_captions(steps))):
         suffix = "" if i == 0 else str(i + 1)
         traces.append(dict(_ink(image, title), xaxis=f"x{suffix}", yaxis=f"y{suffix}"))
         middle = sum(layout[f"xaxis{suffix}"]["domain"]) / 2
@@ -176,7 +180,7 @@ def feature_map_grid(maps: np.ndarray, max_channels: int = MAX_CHANNELS, cols: i
              dict(colorscale=ACTIVATION, zmin=0.0, zmax=top if top > 0 else 1.0))
     heat = dict(
         type="heatmap", z=tiles, customdata=where, hoverongaps=False, name="feature maps",
-        colorbar=dict(thickness=10, title=dict(text="output", side="right")),
+        colorbar=dict(thickness=10, title=dict(text=_("output"), side="right")),
         hovertemplate="filter %{customdata[0]}<br>row %{customdata[1]}, col %{customdata[2]}"
                       "<br>%{z:.3f}<extra></extra>", **scale)
     return go.Figure(data=[heat], layout=dict(
@@ -188,10 +192,12 @@ def feature_map_caption(layer_name: str, kind: str, shape: tuple[int, int, int],
                         max_channels: int = MAX_CHANNELS) -> str:
     """What one grid shows: the layer, its output shape, and how many of its maps are drawn."""
     h, w, c = shape
-    what = {"conv": "convolution", "residual": "residual block", "pool": "pooling"}.get(kind, kind)
-    shown = (f"all {c} maps" if c <= max_channels else
-             f"the first {max_channels} of its {c} maps")
-    return f"**{layer_name}** ({what}): output {h}×{w}×{c}, showing {shown}."
+    what = {"conv": _("convolution"), "residual": _("residual block"),
+            "pool": _("pooling")}.get(kind, kind)
+    shown = (_("all {c} maps").format(c=c) if c <= max_channels else
+             _("the first {shown} of its {c} maps").format(shown=max_channels, c=c))
+    return _("**{layer}** ({what}): output {shape}, showing {shown}.").format(
+        layer=layer_name, what=what, shape=f"{h}×{w}×{c}", shown=shown)
 
 
 def saliency_overlay(x28: np.ndarray, saliency: np.ndarray, height: int = 320) -> go.Figure:
@@ -202,7 +208,13 @@ def saliency_overlay(x28: np.ndarray, saliency: np.ndarray, height: int = 320) -
                          f"{saliency.shape}")
     influence = dict(
         type="heatmap", z=saliency, colorscale=SALIENCY, zmin=0.0, zmax=1.0, name="saliency",
-        colorbar=dict(thickness=10, title=dict(text="influence", side="right")),
+        colorbar=dict(thickness=10, title=dict(text=_("influence"), side="right")),
         hovertemplate="row %{y}, col %{x}<br>influence %{z:.2f}<extra></extra>")
     return go.Figure(data=[_ink(x28, "input", hover="ink"), influence],
                      layout=dict(_image_axes(), height=height, margin=dict(l=5, r=5, t=5, b=5)))
+
+
+def probability_table(probs: np.ndarray) -> list[dict[str, str]]:
+    """The ten probabilities as table rows: the bar chart's text alternative for screen readers."""
+    return [{_("Digit"): str(digit), _("Probability"): f"{float(p):.1%}"}
+            for digit, p in enumerate(np.asarray(probs).ravel())]

@@ -1,7 +1,7 @@
 """Pictures for the Evaluate page: the confusion matrix, galleries of digits, the first layer's
 filters, overlaid learning curves and accuracy against size, drawn with Plotly.
 
-The confusion matrix is two heatmaps, the correct diagonal in green and the mistakes in red on
+The confusion matrix is two heatmaps, the correct diagonal in blue and the mistakes in orange on
 their own scale (the diagonal holds ~1,000 images per cell, the mistakes a handful, so one shared
 scale would make every mistake white). An invisible marker sits on every cell: Plotly cannot
 select heatmap cells, but it can select markers, which is what lets a click pick a cell.
@@ -22,13 +22,14 @@ from PIL import Image
 
 from cnnlab.evaluation.compare import ComparisonRow, HistoryRow
 from cnnlab.plots.convolution import HIGHLIGHT, SIGNED
+from cnnlab.i18n import _
+from cnnlab.plots import palette
 
-CORRECT = [[0.0, "#e5f5e0"], [1.0, "#31a354"]]  # the diagonal: light to darker green
-WRONG = [[0.0, "#ffffff"], [0.02, "#fee0d2"], [1.0, "#cb181d"]]  # mistakes: none white, many red
+CORRECT = palette.RIGHT_SCALE  # the diagonal: light to darker blue
+WRONG = palette.WRONG_SCALE  # mistakes: none white, many vermillion (colour-blind safe)
 GAP, CAPTION_ROOM = 4, 9  # gallery: pixels between tiles, and under each for its caption
 MODES = ("counts", "percent")  # cell values: image counts, or percent of the true digit's images
-RUN_COLORS = ("#3b7dd8", "#e8743b", "#1f9e89", "#a05195", "#d45087", "#665191", "#7a9e3b",
-              "#b8860b", "#2f4b7c", "#8c564b")
+RUN_COLORS = palette.SERIES  # Okabe-Ito; each run also has its own dash and marker symbol
 
 
 def _square_axes(**extra) -> tuple[dict, dict]:
@@ -50,7 +51,7 @@ def confusion_values(cm: np.ndarray, mode: str = "counts") -> np.ndarray:
 
 def confusion_figure(cm: np.ndarray, mode: str = "counts",
                      selected: tuple[int, int] | None = None, height: int = 470) -> go.Figure:
-    """Rows = true digit, columns = predicted; green diagonal, red mistakes, each cell annotated.
+    """Rows = true digit, columns = predicted; blue diagonal, orange mistakes, each cell annotated.
 
     Traces: 0 the mistakes (diagonal NaN), 1 the diagonal coloured by recall (the rest NaN;
     its text shows the chosen mode's numbers), 2 one invisible
@@ -85,9 +86,10 @@ def confusion_figure(cm: np.ndarray, mode: str = "counts",
         showlegend=False, marker=dict(size=28, symbol="square", opacity=0, color="#000000"),
         selected=dict(marker=dict(opacity=0)), unselected=dict(marker=dict(opacity=0)),
         customdata=np.stack([counts.ravel(), share.ravel(), support[tt.ravel()]], axis=1),
-        hovertemplate=("true %{y}, predicted %{x}<br>%{customdata[0]:,} images "
-                       "(%{customdata[1]:.1f}% of the %{customdata[2]:,} %{y}s)"
-                       "<br><i>click to see them</i><extra></extra>"))
+        hovertemplate=_("true {y}, predicted {x}<br>{count} images ({share} of the {total} "
+                        "{y}s)<br><i>click to see them</i>").format(  # Plotly fills the %{...}
+            y="%{y}", x="%{x}", count="%{customdata[0]:,}", share="%{customdata[1]:.1f}%",
+            total="%{customdata[2]:,}") + "<extra></extra>")
     shapes = []
     if selected is not None:
         t, p = selected
@@ -95,8 +97,8 @@ def confusion_figure(cm: np.ndarray, mode: str = "counts",
                            line=dict(color=HIGHLIGHT, width=3), name="selected"))
     xaxis, yaxis = _square_axes(tickvals=digits)
     return go.Figure(data=[mistakes, correct, cells], layout=dict(
-        xaxis=dict(xaxis, title=dict(text="predicted digit"), side="top"),
-        yaxis=dict(yaxis, title=dict(text="true digit")),
+        xaxis=dict(xaxis, title=dict(text=_("predicted digit")), side="top"),
+        yaxis=dict(yaxis, title=dict(text=_("true digit"))),
         shapes=shapes, height=height, margin=dict(l=10, r=10, t=40, b=10),
         plot_bgcolor="white", hovermode="closest", dragmode=False))
 
@@ -175,7 +177,7 @@ def filter_tiles(kernels: np.ndarray) -> np.ndarray:
 
 
 def filter_grid(kernels: np.ndarray, columns: int = 8, pixel: float = 22.0) -> go.Figure:
-    """Every first-layer filter as a small red/blue heatmap (red > 0 > blue), numbered 1..F."""
+    """Every first-layer filter as a small red/blue heatmap (red > 0 > blue, colour-blind safe)."""
     raw = np.asarray(kernels, dtype=np.float32)
     tiles = filter_tiles(raw)
     count, h, w = tiles.shape
@@ -193,7 +195,8 @@ def filter_grid(kernels: np.ndarray, columns: int = 8, pixel: float = 22.0) -> g
     heat = dict(
         type="heatmap", z=canvas, customdata=np.stack([number, weight], axis=-1),
         colorscale=SIGNED, zmin=-1, zmax=1, zmid=0, showscale=False, name="filters",
-        hovertemplate="filter %{customdata[0]}<br>weight %{customdata[1]:.3f}<extra></extra>")
+        hovertemplate=_("filter {n}<br>weight {weight}").format(
+            n="%{customdata[0]}", weight="%{customdata[1]:.3f}") + "<extra></extra>")
     xaxis, yaxis = _square_axes(visible=False)
     rows = math.ceil(count / cols)
     return go.Figure(data=[heat], layout=dict(
@@ -223,15 +226,17 @@ def history_overlay(rows: Sequence[HistoryRow], metric: str, title: str | None =
         lines.append(dict(
             type="scatter", x=[p[0] for p in points], y=[p[1] for p in points],
             mode="lines+markers", name=name,
-            line=dict(color=RUN_COLORS[i % len(RUN_COLORS)], width=2),
-            hovertemplate=f"{name}<br>{'%{x:.1f} s' if by_time else 'epoch %{x}'}<br>{metric} "
-                          f"{value}<extra></extra>"))
+            line=dict(color=RUN_COLORS[i % len(RUN_COLORS)], width=2,
+                      dash=palette.DASHES[i % len(palette.DASHES)]),
+            marker=dict(symbol=palette.SYMBOLS[i % len(palette.SYMBOLS)], size=7),
+            hovertemplate=f"{name}<br>" + ("%{x:.1f} s" if by_time else _("epoch") + " %{x}")
+            + f"<br>{title or metric} {value}<extra></extra>"))
     yaxis = dict(title=dict(text=title or metric))
     if is_acc:
         yaxis["tickformat"] = ".1%"
     return go.Figure(data=lines, layout=dict(
-        xaxis=dict(title=dict(text="training seconds"), rangemode="tozero") if by_time else
-        dict(title=dict(text="epoch"), dtick=1, zeroline=False), yaxis=yaxis,
+        xaxis=dict(title=dict(text=_("training seconds")), rangemode="tozero") if by_time else
+        dict(title=dict(text=_("epoch")), dtick=1, zeroline=False), yaxis=yaxis,
         height=height, margin=dict(l=10, r=10, t=30, b=10), template="plotly_white",
         legend=dict(orientation="h", yanchor="top", y=-0.28, x=0)))
 
@@ -262,11 +267,13 @@ def accuracy_vs_params(rows: Sequence[ComparisonRow], height: int = 380) -> go.F
         macs = "–" if r.macs is None else f"{r.macs:,}"
         dots.append(dict(
             type="scatter", x=[r.params], y=[r.test_accuracy], mode="markers", name=r.name,
-            marker=dict(size=14, color=RUN_COLORS[i % len(RUN_COLORS)]),
-            hovertemplate=(f"{r.name}<br>%{{x:,}} parameters<br>{macs} multiply-adds per image"
-                           "<br>test accuracy %{y:.2%}<extra></extra>")))
-    xaxis = dict(type="log", title=dict(text="parameters (log scale)"))
-    yaxis = dict(title=dict(text="test accuracy"), tickformat=".1%")
+            marker=dict(size=14, color=RUN_COLORS[i % len(RUN_COLORS)],
+                        symbol=palette.SYMBOLS[i % len(palette.SYMBOLS)]),
+            hovertemplate=(f"{r.name}<br>%{{x:,}} " + _("parameters") + f"<br>{macs} "
+                           + _("multiply-adds per image") + "<br>" + _("test accuracy")
+                           + " %{y:.2%}<extra></extra>")))
+    xaxis = dict(type="log", title=dict(text=_("parameters (log scale)")))
+    yaxis = dict(title=dict(text=_("test accuracy")), tickformat=".1%")
     if plotted:
         params = [r.params for r in plotted]
         acc = [r.test_accuracy for r in plotted]

@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 
 from cnnlab.design.arithmetic import Summary
 from cnnlab.text import TIGHT, dims
+from cnnlab.i18n import _
 
 MAX_HEIGHT = 10.0  # drawing units of the tallest map
 MAX_THICKNESS = 2.6  # drawing units of the map with the most channels (plus MIN_THICKNESS)
@@ -59,9 +60,10 @@ def shape_label(shape: tuple[int, ...]) -> str:
 
 def volume_boxes(summary: Summary) -> list[Box]:
     """The input and every layer's output, laid out left to right."""
-    outputs = [(0, "Input", INPUT_COLOR, "Input", summary.input_shape, "the image")]
+    outputs = [(0, "Input", INPUT_COLOR, _("Input"), summary.input_shape, _("the image"))]
     outputs += [(s.position, s.type, s.layer.color, s.layer.picture_label(), s.output_shape,
-                 f"{s.label}<br>{s.params:,} parameters") for s in summary.layers]
+                 f"{s.label}<br>" + _("{n} parameters").format(n=f"{s.params:,}"))
+                for s in summary.layers]
     maps = [shape for *_, shape, _ in outputs if len(shape) == 3]
     tallest = max((max(s[0], s[1]) for s in maps), default=1)
     deepest = max([s[2] for s in maps] + [REFERENCE_CHANNELS])
@@ -77,8 +79,9 @@ def volume_boxes(summary: Summary) -> list[Box]:
             fraction = math.log10(max(shape[0], 2)) / math.log10(max(longest, 10))
             height = MAX_HEIGHT * max(0.12, fraction)
             thickness, slant = VECTOR_WIDTH, (0.0, 0.0)
-        hover = f"<b>{name}</b> ({'input' if position == 0 else f'layer {position}'})<br>" \
-                f"output {shape_label(shape)}<br>{what}"
+        where = _("input") if position == 0 else _("layer {n}").format(n=position)
+        hover = f"<b>{name}</b> ({where})<br>" + _("output {shape}").format(
+            shape=shape_label(shape)) + f"<br>{what}"
         boxes.append(Box(position, kind, color, name, tuple(shape), x, thickness, height, slant, hover))
         x += max(thickness + slant[0] + GAP, MIN_SLOT)
     return boxes

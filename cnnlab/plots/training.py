@@ -15,11 +15,13 @@ from typing import Any, Mapping, Sequence
 import plotly.graph_objects as go
 
 from cnnlab.training.progress import Progress
+from cnnlab.i18n import N_, _
+from cnnlab.plots import palette
 
-TRAIN_COLOR = "#3b7dd8"
-VAL_COLOR = "#e8743b"
-TEST_COLOR = "#1f9e89"
-TITLES = ("Loss (lower is better)", "Accuracy (higher is better)")
+TRAIN_COLOR = palette.BLUE  # Okabe-Ito: blue, orange and bluish green stay apart for every
+VAL_COLOR = palette.ORANGE  # kind of colour blindness; validation is also dashed and the
+TEST_COLOR = palette.BLUISH_GREEN  # test score a diamond
+TITLES = (N_("Loss (lower is better)"), N_("Accuracy (higher is better)"))
 METRICS = ("loss", "accuracy")  # column 1, column 2
 SPACING = 0.09  # between the two panels, a fraction of the plot width
 
@@ -81,14 +83,14 @@ def _panel_traces(column: int, metric: str, batches: Sequence[Sequence[Any]],
     vx, vy = epoch_series(epochs, f"val_{metric}")
     traces = [
         _scatter(column, x=xs, y=ys, mode="lines",
-                 name="training, per batch (running mean of the epoch)", legendgroup="batch",
+                 name=_("training, per batch (running mean of the epoch)"), legendgroup="batch",
                  showlegend=first, line=dict(color=TRAIN_COLOR, width=1), opacity=0.45,
                  hovertemplate=f"epoch %{{x:.2f}}<br>{metric} %{{y:.4f}}<extra></extra>"),
-        _scatter(column, x=ex, y=ey, mode="lines+markers", name="training, end of epoch",
+        _scatter(column, x=ex, y=ey, mode="lines+markers", name=_("training, end of epoch"),
                  legendgroup="train", showlegend=first, line=dict(color=TRAIN_COLOR, width=2),
                  marker=dict(size=8),
                  hovertemplate=f"epoch %{{x}}<br>training {metric} %{{y:.4f}}<extra></extra>"),
-        _scatter(column, x=vx, y=vy, mode="lines+markers", name="validation (held-out images)",
+        _scatter(column, x=vx, y=vy, mode="lines+markers", name=_("validation (held-out images)"),
                  legendgroup="val", showlegend=first,
                  line=dict(color=VAL_COLOR, width=2, dash="dash"),
                  marker=dict(size=8, symbol="square"),
@@ -97,7 +99,7 @@ def _panel_traces(column: int, metric: str, batches: Sequence[Sequence[Any]],
     if test is not None:
         at = max([*ex, *vx], default=planned_epochs)
         traces.append(_scatter(
-            column, x=[at], y=[test], mode="markers", name="test (10,000 unseen images)",
+            column, x=[at], y=[test], mode="markers", name=_("test (10,000 unseen images)"),
             legendgroup="test", showlegend=first,
             marker=dict(size=13, symbol="diamond", color=TEST_COLOR),
             hovertemplate=f"test {metric} %{{y:.4f}}<extra></extra>"))
@@ -116,18 +118,18 @@ def training_figure(batches: Sequence[Sequence[Any]], epochs: Sequence[Mapping[s
                                        test_loss if metric == "loss" else test_accuracy)]
     span = max(planned_epochs, 1)
     loss_x, accuracy_x = _column_domains(2, SPACING)
-    epoch_axis = dict(title=dict(text="epoch"), range=[0, span + 0.1],
+    epoch_axis = dict(title=dict(text=_("epoch")), range=[0, span + 0.1],
                       dtick=1 if span <= 20 else None, zeroline=False)
-    annotations = [_title(text, sum(domain) / 2.0)
+    annotations = [_title(_(text), sum(domain) / 2.0)
                    for text, domain in zip(TITLES, (loss_x, accuracy_x))]
     if not any(trace["x"] for trace in data):
-        annotations.append(dict(text="Waiting for the first batches…", showarrow=False,
+        annotations.append(dict(text=_("Waiting for the first batches…"), showarrow=False,
                                 xref="paper", yref="paper", x=0.5, y=0.5, font=dict(size=15)))
     layout = dict(
         xaxis=dict(anchor="y", domain=loss_x, **epoch_axis),
-        yaxis=dict(anchor="x", domain=[0.0, 1.0], title=dict(text="loss"), rangemode="tozero"),
+        yaxis=dict(anchor="x", domain=[0.0, 1.0], title=dict(text=_("loss")), rangemode="tozero"),
         xaxis2=dict(anchor="y2", domain=accuracy_x, **epoch_axis),
-        yaxis2=dict(anchor="x2", domain=[0.0, 1.0], title=dict(text="accuracy"),
+        yaxis2=dict(anchor="x2", domain=[0.0, 1.0], title=dict(text=_("accuracy")),
                     tickformat=".0%"),
         annotations=annotations, height=height, margin=dict(l=10, r=10, t=40, b=10),
         uirevision=uirevision, legend=dict(orientation="h", yanchor="top", y=-0.22, x=0),

@@ -16,16 +16,22 @@ from typing import Any
 
 from cnnlab.runs.atomic import atomic_replace_from, temp_path
 from cnnlab.errors import LabError
+from cnnlab.i18n import N_, _
 
 _FIX = "Re-download it or train again."
 # The command that reproduces models/default exactly (models/default/README.md).
 DEFAULT_MODEL_COMMAND = ("python -m cnnlab train recommended --epochs 20 --validation-split 0 "
                          "--seed 0 --augment --out models/default "
                          "--name \"CNN Lab default model (recommended preset with augmentation)\"")
-DEFAULT_MODEL_MISSING = ("The shipped default model is not installed on this server yet "
-                         "(models/default has no model.keras). Train a model on the **Train** "
-                         "page and pick it above, or ask your teacher to run "
-                         f"`{DEFAULT_MODEL_COMMAND}`.")
+_MISSING = N_("The shipped default model is not installed on this server yet (models/default "
+              "has no model.keras). Train a model on the **Train** page and pick it above, or "
+              "ask your teacher to run `{command}`.")
+DEFAULT_MODEL_MISSING = _MISSING.format(command=DEFAULT_MODEL_COMMAND)  # in English
+
+
+def default_model_missing() -> str:
+    """DEFAULT_MODEL_MISSING in the page's language."""
+    return _(_MISSING).format(command=DEFAULT_MODEL_COMMAND)
 
 
 def load_model(path: str | os.PathLike[str], max_bytes: int | None = None) -> Any:

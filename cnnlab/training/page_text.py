@@ -16,6 +16,7 @@ from cnnlab.classroom.limits import Limits
 from cnnlab.training.progress import Progress, time_to_best
 from cnnlab.runs.store import RunInfo
 from cnnlab.text import percent
+from cnnlab.i18n import N_, _, ngettext
 
 TEST_IMAGES = 10_000  # MNIST's test set, measured after every training
 LEARNING_RATES = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1)
@@ -29,21 +30,23 @@ DEFAULTS: dict[str, Any] = {"optimizer": "adam", "learning_rate": 0.001, "moment
                             "label_format": "integer", "subset": 20_000, "seed": 0,
                             "augment": False, "lr_schedule": "constant"}
 OPTIMIZER_HELP = {
-    "adam": "Adam: adapts the step size of every weight; a safe default (learning rate 0.001).",
-    "rmsprop": "RMSprop: scales each step by recent gradient sizes; close to Adam (try 0.001).",
-    "sgd": "SGD: plain steps downhill, with momentum carrying part of the last step over; "
-           "needs a larger learning rate (try 0.01 to 0.1)."}
+    "adam": N_("Adam: adapts the step size of every weight; a safe default (learning rate "
+               "0.001)."),
+    "rmsprop": N_("RMSprop: scales each step by recent gradient sizes; close to Adam (try "
+                  "0.001)."),
+    "sgd": N_("SGD: plain steps downhill, with momentum carrying part of the last step over; "
+              "needs a larger learning rate (try 0.01 to 0.1).")}
 LABEL_HELP = {
-    "integer": "Integer labels (7) with sparse categorical cross-entropy",
-    "one_hot": "One-hot labels ([0,0,0,0,0,0,0,1,0,0]) with categorical cross-entropy"}
-LABEL_NOTE = ("Both give the same loss: −log(probability of the true digit). One-hot just "
+    "integer": N_("Integer labels (7) with sparse categorical cross-entropy"),
+    "one_hot": N_("One-hot labels ([0,0,0,0,0,0,0,1,0,0]) with categorical cross-entropy")}
+LABEL_NOTE = N_("Both give the same loss: −log(probability of the true digit). One-hot just "
               "spells the label out as 10 numbers, so it uses 10× the label memory.")
-PHASES = {"queued": "Waiting in the queue…",
-          "starting": "Starting: loading TensorFlow and the MNIST images…",
-          "evaluating": f"Measuring accuracy on the {TEST_IMAGES:,} test images…",
-          "saving": "Saving the model…"}
-RUN_STATUS = {"complete": "complete", "cancelled": "stopped early",
-              "interrupted": "interrupted (not saved)", "running": "training…"}
+PHASES = {"queued": N_("Waiting in the queue…"),
+          "starting": N_("Starting: loading TensorFlow and the MNIST images…"),
+          "evaluating": N_("Measuring accuracy on the {n} test images…"),
+          "saving": N_("Saving the model…")}
+RUN_STATUS = {"complete": N_("complete"), "cancelled": N_("stopped early"),
+              "interrupted": N_("interrupted (not saved)"), "running": N_("training…")}
 
 
 @dataclass(frozen=True)
@@ -66,33 +69,34 @@ def clock(seconds: float | None) -> str:
 
 def ordinal(n: int) -> str:
     """1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st…"""
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
-
-
-def plural(count: int, word: str) -> str:
-    return f"{count:,} {word}" + ("" if count == 1 else "s")
+    if 10 <= n % 100 <= 20 or n % 10 not in (1, 2, 3):
+        return _("{n}th").format(n=n)
+    return {1: _("{n}st"), 2: _("{n}nd"), 3: _("{n}rd")}[n % 10].format(n=n)
 
 
 def queue_text(position: int | None) -> str:
     """Where a queued job stands, counting the trainings that will start before it."""
     if not position or position <= 1:
-        return "1st in line — yours starts as soon as a running training finishes."
-    return f"{ordinal(position)} in line — {plural(position - 1, 'training')} ahead of yours."
+        return _("1st in line — yours starts as soon as a running training finishes.")
+    ahead = position - 1
+    return ngettext("{place} in line — {n} training ahead of yours.",
+                    "{place} in line — {n} trainings ahead of yours.", ahead).format(
+        place=ordinal(position), n=f"{ahead:,}")
 
 
 def progress_text(progress: Progress) -> str:
     """'Epoch 2 of 5 · batch 120/141 · 1,830 images/s · 0:12 elapsed · about 0:42 left'."""
     if progress.state in PHASES:
-        return PHASES[progress.state]
-    parts = [f"Epoch {progress.epoch} of {progress.epochs}"]
+        return _(PHASES[progress.state]).format(n=f"{TEST_IMAGES:,}")
+    parts = [_("Epoch {epoch} of {epochs}").format(epoch=progress.epoch, epochs=progress.epochs)]
     if progress.batches_per_epoch:
-        parts.append(f"batch {progress.batch:,}/{progress.batches_per_epoch:,}")
+        parts.append(_("batch {batch}/{batches}").format(
+            batch=f"{progress.batch:,}", batches=f"{progress.batches_per_epoch:,}"))
     if progress.samples_per_sec > 0:
-        parts.append(f"{progress.samples_per_sec:,.0f} images/s")
-    parts.append(f"{clock(progress.elapsed_s)} elapsed")
+        parts.append(_("{rate} images/s").format(rate=f"{progress.samples_per_sec:,.0f}"))
+    parts.append(_("{time} elapsed").format(time=clock(progress.elapsed_s)))
     if progress.eta_s is not None:
-        parts.append(f"about {clock(progress.eta_s)} left")
+        parts.append(_("about {time} left").format(time=clock(progress.eta_s)))
     return " · ".join(parts)
 
 
@@ -104,19 +108,22 @@ def status_line(job: JobStatus) -> StatusLine:
     if job.state == "running":
         return StatusLine("info", progress_text(progress))
     if job.state == "done":
-        took = f" (trained for {clock(progress.elapsed_s)})" if progress.elapsed_s else ""
-        return StatusLine("success", f"Done: test accuracy **{percent(progress.test_accuracy)}** "
-                                     f"on the {TEST_IMAGES:,} test images the network never saw"
-                                     f"{took}.")
+        took = (_(" (trained for {time})").format(time=clock(progress.elapsed_s))
+                if progress.elapsed_s else "")
+        return StatusLine("success", _("Done: test accuracy **{score}** on the {n} test images "
+                                       "the network never saw{took}.").format(
+            score=percent(progress.test_accuracy), n=f"{TEST_IMAGES:,}", took=took))
     if job.state == "cancelled":
         if job.run_dir is None:
             return StatusLine("warning", job.error or progress.message or
-                              "Stopped before the first epoch finished, so nothing was saved.")
-        text = job.error or progress.message or "Stopped; the last completed epoch was kept."
+                              _("Stopped before the first epoch finished, so nothing was "
+                                "saved."))
+        text = job.error or progress.message or _("Stopped; the last completed epoch was kept.")
         score = percent(progress.test_accuracy)
-        return StatusLine("warning", f"{text} Its test accuracy: **{score}**.")
-    return StatusLine("error", job.error or "This training stopped unexpectedly; nothing was "
-                               "saved.")
+        return StatusLine("warning", text + " " + _("Its test accuracy: **{score}**.").format(
+            score=score))
+    return StatusLine("error", job.error or _("This training stopped unexpectedly; nothing was "
+                                              "saved."))
 
 
 def jobs_to_show(jobs: Sequence[JobStatus], focus: str | None) -> list[JobStatus]:
@@ -189,18 +196,18 @@ def created_text(iso: str) -> str:
 
 def run_rows(runs: Sequence[RunInfo]) -> list[dict[str, str]]:
     """The 'Your runs' table: one row of display text per run, newest first as given."""
-    return [{"Name": r.name, "Status": RUN_STATUS.get(r.status, r.status),
-             "Test accuracy": percent(r.test_accuracy),
-             "Parameters": "–" if r.params is None else f"{r.params:,}",
-             "Epochs": "–" if r.epochs_completed is None else str(r.epochs_completed),
-             "Training time": clock(r.train_seconds), "Created": created_text(r.created)}
+    return [{_("Name"): r.name, _("Status"): _(RUN_STATUS.get(r.status, r.status)),
+             _("Test accuracy"): percent(r.test_accuracy),
+             _("Parameters"): "–" if r.params is None else f"{r.params:,}",
+             _("Epochs"): "–" if r.epochs_completed is None else str(r.epochs_completed),
+             _("Training time"): clock(r.train_seconds), _("Created"): created_text(r.created)}
             for r in runs]
 
 
 def run_label(run: RunInfo) -> str:
     """One line naming a run in a picker: name, when, and how good."""
     score = f" · {percent(run.test_accuracy)}" if run.test_accuracy is not None else ""
-    status = RUN_STATUS.get(run.status, run.status)
+    status = _(RUN_STATUS.get(run.status, run.status))
     return f"{run.name} · {created_text(run.created)}{score} · {status}"
 
 

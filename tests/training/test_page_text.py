@@ -51,7 +51,7 @@ def test_progress_text_while_training():
 
 @pytest.mark.parametrize("state", ["starting", "evaluating", "saving", "queued"])
 def test_progress_text_names_the_phase(state):
-    assert view.progress_text(Progress(state=state)) == view.PHASES[state]
+    assert view.progress_text(Progress(state=state)) == view.PHASES[state].format(n="10,000")
 
 
 def test_status_lines_for_every_state():

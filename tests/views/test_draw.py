@@ -18,6 +18,7 @@ import streamlit as st
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
+from cnnlab.drawing import grid
 from cnnlab.drawing import look_inside as insight
 
 from cnnlab.training import mnist
@@ -108,6 +109,30 @@ def test_an_uploaded_mnist_digit_is_predicted_as_the_model_itself_predicts(at, r
     for rank, (digit, p) in zip(("1st", "2nd", "3rd"), top_k(probs, 3)):
         assert shown[f"{rank} choice"] == (str(digit), f"{p:.1%}")
     assert shown["1st choice"][0] == str(int(np.argmax(probs)))
+
+
+def test_a_digit_entered_with_the_keyboard_grid_is_prepared_and_predicted_like_a_drawing(
+        at, runs_dir):
+    """No mouse: switch cells on row by row; the same preprocessing and prediction follow."""
+    run = run_named(runs_dir, "tiny conv")
+    at.session_state["selected_run"] = str(run)
+    at.run()
+    at.radio(key="draw_source").set_value("Keyboard").run()
+    assert EMPTY_MESSAGE in [i.value for i in at.info] and not at.metric  # an empty grid
+    at.button_group(key="draw_grid_example").set_value("7").run()  # start from the example 7
+    rows = grid.pattern_rows(grid.EXAMPLES["7"])
+    assert [at.button_group(key=f"draw_grid_row_{r}").value for r in range(grid.ROWS)] == rows
+    rows[6] = [3, 4]  # and edit it: one more cell on the last row
+    at.button_group(key="draw_grid_row_6").set_value([3, 4]).run()
+    assert not at.exception and not at.error
+    image = grid.grid_image(grid.cells_from_rows(rows))
+    probs = predict_probabilities(load_model(run / "model.keras"),
+                                  preprocess_digit(image).model_input)
+    shown = metrics(at)
+    for rank, (digit, p) in zip(("1st", "2nd", "3rd"), top_k(probs, 3)):
+        assert shown[f"{rank} choice"] == (str(digit), f"{p:.1%}")
+    table = at.table[0].value  # the chart's text alternative: all ten probabilities
+    assert list(table["Probability"]) == [f"{p:.1%}" for p in probs]
 
 
 def test_the_network_view_shows_every_convolution_and_the_toggle_hides_it(at, runs_dir):

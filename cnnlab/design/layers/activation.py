@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from cnnlab.design.layers.base import ACTIVATION, Field, LayerType, Shape, Step, change, same_shape
+from cnnlab.i18n import N_
 
 
 @dataclass(frozen=True)
@@ -18,7 +19,7 @@ class Activation(LayerType):
     keras_name: ClassVar[str] = "activation"
     fields: ClassVar[tuple[Field, ...]] = (ACTIVATION,)
     new: ClassVar[dict[str, Any]] = {"activation": "relu"}
-    explanation: ClassVar[str] = ("applies a function (relu, softmax, ...) to every value; "
+    explanation: ClassVar[str] = N_("applies a function (relu, softmax, ...) to every value; "
                                   "lets BatchNormalization sit between a layer and its activation")
     short: ClassVar[str] = "Activation"
     color: ClassVar[str] = "#d9a0c8"

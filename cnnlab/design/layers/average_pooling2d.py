@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from cnnlab.design.layers.pooling import Pooling2D
+from cnnlab.i18n import N_
 
 
 @dataclass(frozen=True)
@@ -14,8 +15,8 @@ class AveragePooling2D(Pooling2D):
 
     type: ClassVar[str] = "AveragePooling2D"
     keras_name: ClassVar[str] = "average_pooling2d"
-    explanation: ClassVar[str] = "averages each window; shrinks the map, no weights"
+    explanation: ClassVar[str] = N_("averages each window; shrinks the map, no weights")
     short: ClassVar[str] = "Avg pool"
-    color: ClassVar[str] = "#8cc265"
+    color: ClassVar[str] = "#7FCDB4"  # a lighter bluish green
     what: ClassVar[str] = "average"
     keeps_probabilities: ClassVar[bool] = True

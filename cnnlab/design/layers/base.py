@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Callable, ClassVar
 from cnnlab.design.windows import Pair, check_fits, spatial_formula
 from cnnlab.errors import LabError
 from cnnlab.text import ASCII, count as n, dims as _dims, size
+from cnnlab.i18n import N_
 
 if TYPE_CHECKING:
     from cnnlab.classroom.limits import Limits
@@ -56,21 +57,21 @@ class Field:
 
 
 PAIR_KINDS = ("window", "stride", "dilation", "border")
-FILTERS = Field("filters", "count", "filters",
-                "How many kernels this layer learns: the number of output channels.",
+FILTERS = Field("filters", "count", N_("filters"),
+                N_("How many kernels this layer learns: the number of output channels."),
                 cap="max_filters")
-KERNEL = Field("kernel_size", "window", "kernel",
-               "Height x width of each kernel (the window it looks at).", cap="max_kernel")
-STRIDES = Field("strides", "stride", "stride",
-                "How many pixels the window moves each step; 2 halves the map.")
-PADDING = Field("padding", "padding", "padding",
-                "valid: no border, the map shrinks by kernel - 1. same: a zero border keeps the "
-                "size (only the stride shrinks it).")
-ACTIVATION = Field("activation", "activation", "activation",
-                   "The function applied to every output; relu for hidden layers, softmax for "
-                   "the last one.")
-DEPTH_MULTIPLIER = Field("depth_multiplier", "count", "depth ×",
-                         "How many kernels each input channel gets; 1 keeps the channel count.",
+KERNEL = Field("kernel_size", "window", N_("kernel"),
+               N_("Height x width of each kernel (the window it looks at)."), cap="max_kernel")
+STRIDES = Field("strides", "stride", N_("stride"),
+                N_("How many pixels the window moves each step; 2 halves the map."))
+PADDING = Field("padding", "padding", N_("padding"),
+                N_("valid: no border, the map shrinks by kernel - 1. same: a zero border keeps the "
+                "size (only the stride shrinks it)."))
+ACTIVATION = Field("activation", "activation", N_("activation"),
+                   N_("The function applied to every output; relu for hidden layers, softmax for "
+                   "the last one."))
+DEPTH_MULTIPLIER = Field("depth_multiplier", "count", N_("depth ×"),
+                         N_("How many kernels each input channel gets; 1 keeps the channel count."),
                          cap="max_filters", written_at_default=False)
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from cnnlab.design.layers.base import LayerType, Shape, Step, dims, n
+from cnnlab.i18n import N_
 
 
 @dataclass(frozen=True)
@@ -14,7 +15,7 @@ class BatchNormalization(LayerType):
 
     type: ClassVar[str] = "BatchNormalization"
     keras_name: ClassVar[str] = "batch_normalization"
-    explanation: ClassVar[str] = "rescales each channel to a steady range; trains faster"
+    explanation: ClassVar[str] = N_("rescales each channel to a steady range; trains faster")
     short: ClassVar[str] = "BatchNorm"
     color: ClassVar[str] = "#9467bd"
     needs_image: ClassVar[bool] = False

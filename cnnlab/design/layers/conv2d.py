@@ -10,13 +10,14 @@ from cnnlab.design.layers.base import (ACTIVATION, FILTERS, KERNEL, PADDING, STR
                                        activation_words, change, dims, n, pair_code, params_words,
                                        size, sliding, stride_label, window_code, window_words)
 from cnnlab.errors import LabError
+from cnnlab.i18n import N_
 
-DILATION = Field("dilation_rate", "dilation", "dilation",
-                 "Gaps between the kernel's taps: 2 makes a 3x3 kernel see a 5x5 window with "
-                 "the same 9 weights. Needs stride 1.", written_at_default=False)
-USE_BIAS = Field("use_bias", "flag", "bias",
-                 "One learned number added to each filter's output; leave it off before "
-                 "BatchNormalization, whose beta does the same job.", written_at_default=False)
+DILATION = Field("dilation_rate", "dilation", N_("dilation"),
+                 N_("Gaps between the kernel's taps: 2 makes a 3x3 kernel see a 5x5 window with "
+                 "the same 9 weights. Needs stride 1."), written_at_default=False)
+USE_BIAS = Field("use_bias", "flag", N_("bias"),
+                 N_("One learned number added to each filter's output; leave it off before "
+                 "BatchNormalization, whose beta does the same job."), written_at_default=False)
 
 
 def extent(kernel: Pair, dilation: Pair) -> Pair:
@@ -42,10 +43,10 @@ class Conv2D(LayerType):
                                            DILATION, USE_BIAS)
     new: ClassVar[dict[str, Any]] = {"filters": 32, "kernel_size": [3, 3], "strides": [1, 1],
                                      "padding": "same", "activation": "relu"}
-    explanation: ClassVar[str] = ("slides small learned kernels over the image; one output "
+    explanation: ClassVar[str] = N_("slides small learned kernels over the image; one output "
                                   "channel per filter")
     short: ClassVar[str] = "Conv"
-    color: ClassVar[str] = "#3b7dd8"
+    color: ClassVar[str] = "#0072B2"  # Okabe-Ito blue
 
     def check(self, where: str, position: int) -> None:
         if max(self.strides) > 1 and max(self.dilation_rate) > 1:

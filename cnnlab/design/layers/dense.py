@@ -7,8 +7,9 @@ from typing import Any, ClassVar
 
 from cnnlab.design.layers.base import (ACTIVATION, Field, LayerType, Shape, Step,
                                        activation_code, change, dims, n, params_words)
+from cnnlab.i18n import N_
 
-UNITS = Field("units", "count", "units", "Number of neurons: the length of the output vector.",
+UNITS = Field("units", "count", N_("units"), N_("Number of neurons: the length of the output vector."),
               cap="max_units")
 
 
@@ -23,9 +24,9 @@ class Dense(LayerType):
     keras_name: ClassVar[str] = "dense"
     fields: ClassVar[tuple[Field, ...]] = (UNITS, ACTIVATION)
     new: ClassVar[dict[str, Any]] = {"units": 128, "activation": "relu"}
-    explanation: ClassVar[str] = "every output sees every input: the classifier at the end"
+    explanation: ClassVar[str] = N_("every output sees every input: the classifier at the end")
     short: ClassVar[str] = "Dense"
-    color: ClassVar[str] = "#e8743b"
+    color: ClassVar[str] = "#D55E00"  # Okabe-Ito vermillion
     needs_image: ClassVar[bool] = False
 
     def describe(self) -> str:

@@ -15,6 +15,7 @@ from cnnlab.design.layers.base import (ACTIVATION, DEPTH_MULTIPLIER, KERNEL, PAD
                                        change, depthwise_code, dims, n, pair_code, params_words,
                                        saving, size, sliding, stride_label, window_words)
 from cnnlab.errors import LabError
+from cnnlab.i18n import N_
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ class DepthwiseConv2D(LayerType):
                                            DEPTH_MULTIPLIER)
     new: ClassVar[dict[str, Any]] = {"kernel_size": [3, 3], "strides": [1, 1],
                                      "padding": "same", "activation": "relu"}
-    explanation: ClassVar[str] = ("one kernel per input channel, no mixing between channels "
+    explanation: ClassVar[str] = N_("one kernel per input channel, no mixing between channels "
                                   "(MobileNet's spatial filter); follow it with a 1x1 Conv2D")
     short: ClassVar[str] = "Depthwise"
     color: ClassVar[str] = "#7fb2ef"

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from cnnlab.design.layers.base import Field, LayerType, Shape, Step, same_shape
+from cnnlab.i18n import N_
 
-RATE = Field("rate", "rate", "rate",
-             "Fraction of values zeroed at random in each training step (not when predicting).")
+RATE = Field("rate", "rate", N_("rate"),
+             N_("Fraction of values zeroed at random in each training step (not when predicting)."))
 
 
 @dataclass(frozen=True)
@@ -21,7 +22,7 @@ class Dropout(LayerType):
     keras_name: ClassVar[str] = "dropout"
     fields: ClassVar[tuple[Field, ...]] = (RATE,)
     new: ClassVar[dict[str, Any]] = {"rate": 0.25}
-    explanation: ClassVar[str] = ("zeroes a random fraction of values while training, against "
+    explanation: ClassVar[str] = N_("zeroes a random fraction of values while training, against "
                                   "overfitting")
     short: ClassVar[str] = "Dropout"  # the rate is in the hover
     color: ClassVar[str] = "#b0b0b0"

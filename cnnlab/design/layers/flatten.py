@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 from cnnlab.design.layers.base import (NO_WEIGHTS, LayerType, Shape, Step, change, dims, n,
                                        numbers)
 from cnnlab.errors import LabError
+from cnnlab.i18n import N_
 
 
 @dataclass(frozen=True)
@@ -17,9 +18,9 @@ class Flatten(LayerType):
 
     type: ClassVar[str] = "Flatten"
     keras_name: ClassVar[str] = "flatten"
-    explanation: ClassVar[str] = "unrolls the height x width x channels volume into one vector"
+    explanation: ClassVar[str] = N_("unrolls the height x width x channels volume into one vector")
     short: ClassVar[str] = "Flatten"
-    color: ClassVar[str] = "#f0a030"
+    color: ClassVar[str] = "#E69F00"  # Okabe-Ito orange
     keeps_probabilities: ClassVar[bool] = True
 
     def check_input(self, position: int, shape: Shape, made_vector: str) -> None:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from cnnlab.design.layers.base import NO_WEIGHTS, LayerType, Shape, Step, change, n
+from cnnlab.i18n import N_
 
 
 @dataclass(frozen=True)
@@ -14,10 +15,10 @@ class GlobalAveragePooling2D(LayerType):
 
     type: ClassVar[str] = "GlobalAveragePooling2D"
     keras_name: ClassVar[str] = "global_average_pooling2d"
-    explanation: ClassVar[str] = ("averages each channel over the whole map: one number per "
+    explanation: ClassVar[str] = N_("averages each channel over the whole map: one number per "
                                   "channel")
     short: ClassVar[str] = "Global avg"
-    color: ClassVar[str] = "#f0a030"
+    color: ClassVar[str] = "#E69F00"  # Okabe-Ito orange
     keeps_probabilities: ClassVar[bool] = True
 
     def step(self, position: int, shape: Shape) -> Step:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from cnnlab.design.layers.pooling import Pooling2D
+from cnnlab.i18n import N_
 
 
 @dataclass(frozen=True)
@@ -14,7 +15,7 @@ class MaxPooling2D(Pooling2D):
 
     type: ClassVar[str] = "MaxPooling2D"
     keras_name: ClassVar[str] = "max_pooling2d"
-    explanation: ClassVar[str] = "keeps the largest value of each window; shrinks the map, no weights"
+    explanation: ClassVar[str] = N_("keeps the largest value of each window; shrinks the map, no weights")
     short: ClassVar[str] = "Max pool"
-    color: ClassVar[str] = "#5cb85c"
+    color: ClassVar[str] = "#009E73"  # Okabe-Ito bluish green
     what: ClassVar[str] = "largest value"

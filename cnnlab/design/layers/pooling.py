@@ -8,11 +8,12 @@ from typing import Any, ClassVar
 from cnnlab.design.layers.base import (NO_WEIGHTS, PADDING, Field, LayerType, Pair, Shape, Step,
                                        change, dims, pair_code, size, sliding, window_code,
                                        window_words)
+from cnnlab.i18n import N_
 
-POOL = Field("pool_size", "window", "pool", "Height x width of each pooling window.",
+POOL = Field("pool_size", "window", N_("pool"), N_("Height x width of each pooling window."),
              cap="max_kernel")
-POOL_STRIDES = Field("strides", "stride", "stride",
-                     "How many pixels the window moves each step; 2 halves the map.")
+POOL_STRIDES = Field("strides", "stride", N_("stride"),
+                     N_("How many pixels the window moves each step; 2 halves the map."))
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from cnnlab.design.layers.base import Field, LayerType, Shape, Step, change, same_shape
+from cnnlab.i18n import N_
 
-MAX_VALUE = Field("max_value", "limit", "max value",
-                  "The largest output; empty for none. MobileNet uses 6 (ReLU6), which keeps "
-                  "values in a range low-precision phones handle well.")
+MAX_VALUE = Field("max_value", "limit", N_("max value"),
+                  N_("The largest output; empty for none. MobileNet uses 6 (ReLU6), which keeps "
+                  "values in a range low-precision phones handle well."))
 
 
 @dataclass(frozen=True)
@@ -22,7 +23,7 @@ class ReLU(LayerType):
     keras_name: ClassVar[str] = "re_lu"  # Keras' own name for it
     fields: ClassVar[tuple[Field, ...]] = (MAX_VALUE,)
     new: ClassVar[dict[str, Any]] = {"max_value": None}
-    explanation: ClassVar[str] = "keeps positive values and sets negative ones to 0; optionally capped"
+    explanation: ClassVar[str] = N_("keeps positive values and sets negative ones to 0; optionally capped")
     short: ClassVar[str] = "ReLU"
     color: ClassVar[str] = "#d9a0c8"
     needs_image: ClassVar[bool] = False

@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 from cnnlab.design.layers.base import (FILTERS, KERNEL, STRIDES, Field, LayerType, Pair, Shape,
                                        Step, change, dims, n, pair_code, params_words, size,
                                        sliding)
+from cnnlab.i18n import N_
 
 # Suffixes of the Keras layers one block becomes, in order (its output is "out").
 PARTS = ("conv1", "bn1", "relu1", "conv2", "bn2", "proj", "proj_bn", "add", "out")
@@ -52,9 +53,9 @@ class ResidualBlock(LayerType):
     keras_name: ClassVar[str] = "residual_block"
     fields: ClassVar[tuple[Field, ...]] = (FILTERS, KERNEL, STRIDES)
     new: ClassVar[dict[str, Any]] = {"filters": 32, "kernel_size": [3, 3], "strides": [1, 1]}
-    explanation: ClassVar[str] = ("two convolutions plus a skip connection that adds the input "
+    explanation: ClassVar[str] = N_("two convolutions plus a skip connection that adds the input "
                                   "back")
-    editor_note: ClassVar[str] = ("Both convolutions use same padding; a 1x1 projection "
+    editor_note: ClassVar[str] = N_("Both convolutions use same padding; a 1x1 projection "
                                   "shortcut is added when the stride or the channel count "
                                   "changes.")
     short: ClassVar[str] = "Residual"

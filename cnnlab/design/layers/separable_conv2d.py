@@ -16,6 +16,7 @@ from cnnlab.design.layers.base import (ACTIVATION, DEPTH_MULTIPLIER, FILTERS, KE
                                        pair_code, params_words, saving, size, sliding,
                                        stride_label, window_words)
 from cnnlab.errors import LabError
+from cnnlab.i18n import N_
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ class SeparableConv2D(LayerType):
                                            DEPTH_MULTIPLIER)
     new: ClassVar[dict[str, Any]] = {"filters": 32, "kernel_size": [3, 3], "strides": [1, 1],
                                      "padding": "same", "activation": "relu"}
-    explanation: ClassVar[str] = ("a Conv2D split in two, as in MobileNet: one kernel per input "
+    explanation: ClassVar[str] = N_("a Conv2D split in two, as in MobileNet: one kernel per input "
                                   "channel, then 1x1 kernels that mix the channels; far fewer "
                                   "weights")
     short: ClassVar[str] = "Sep conv"

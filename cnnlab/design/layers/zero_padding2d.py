@@ -7,9 +7,10 @@ from typing import Any, ClassVar
 
 from cnnlab.design.layers.base import (NO_WEIGHTS, Field, LayerType, Pair, Shape, Step, change,
                                        dims, pair_code)
+from cnnlab.i18n import N_
 
-BORDER = Field("padding", "border", "border",
-               "Rows of zeros added above and below, and columns left and right.",
+BORDER = Field("padding", "border", N_("border"),
+               N_("Rows of zeros added above and below, and columns left and right."),
                cap="max_kernel")
 
 
@@ -23,7 +24,7 @@ class ZeroPadding2D(LayerType):
     keras_name: ClassVar[str] = "zero_padding2d"
     fields: ClassVar[tuple[Field, ...]] = (BORDER,)
     new: ClassVar[dict[str, Any]] = {"padding": [1, 1]}
-    explanation: ClassVar[str] = ("adds a border of zeros, what padding='same' does inside a "
+    explanation: ClassVar[str] = N_("adds a border of zeros, what padding='same' does inside a "
                                   "convolution, as its own step")
     short: ClassVar[str] = "Zero pad"
     color: ClassVar[str] = "#c8ccd2"

@@ -142,3 +142,19 @@ def test_babel_checks_every_translation_as_pybabel_compile_does():
     """Babel's own checkers (placeholders of %-formats, plural counts), as `pybabel compile`."""
     errors = [(message.id, [str(e) for e in problems]) for message, problems in _catalog().check()]
     assert not errors
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_babel_numbers_agree_with_the_one_format_every_page_uses(lang):
+    """cnnlab.text writes counts and percents one way for all pages; Babel's locale data for
+    both languages gives the very same digits, so neither language needs its own format."""
+    from cnnlab import text
+
+    i18n.set_language(lang)
+    try:
+        for value in (0, 7, 1290, 104_202, 12_345_678):
+            assert i18n.number(value) == text.count(value)
+        for fraction in (0.0, 0.5, 0.98123, 1.0):
+            assert i18n.percent(fraction, 2) == text.percent(fraction)
+    finally:
+        i18n.set_language("en")

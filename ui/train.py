@@ -178,6 +178,8 @@ def _job_panel(job: JobStatus, owner: str) -> None:
         if job.state in ("running", "done", "cancelled") and progress.epochs:
             st.plotly_chart(progress_figure(progress, uirevision=job.job_id),
                             config=PLOT_CONFIG, key=f"train_chart_{job.job_id}")
+            if progress.epoch_history:
+                st.markdown(view.last_values_text(progress))  # the chart's numbers, as text
             st.caption(_("Thin line: Keras' running average over the current epoch (it restarts at "
                        "each epoch). Blue dots: that average over a whole epoch, early mistakes "
                        "included, so it can sit below validation, which scores the end-of-epoch "

@@ -48,6 +48,8 @@ def where_it_goes_wrong(ev, images, chosen: str) -> None:
                      "orange: mistakes, on their own colour scale. **Click a cell** to see its "
                      "images, or pick it below."))
 
+    with st.expander(_("The confusion matrix as a table (rows: true digit, columns: predicted)")):
+        st.table(evaluate_view.confusion_rows(ev.confusion), hide_index=True)
     st.markdown(_("**The images in one cell**"))
     true_col, pred_col, _spare = st.columns([1, 1, 2])
     true_digit = true_col.selectbox(_("True digit"), range(10), key=glue.TRUE_KEY)

@@ -224,3 +224,12 @@ def missing_curve_note(rows: Sequence[HistoryRow], run_names: Sequence[str],
         return None
     why = _(" (trained without a validation hold-out)") if metric.startswith("val_") else ""
     return _("Not recorded for {runs}{why}.").format(runs=", ".join(missing), why=why)
+
+
+def confusion_rows(cm: np.ndarray) -> list[dict[str, str]]:
+    """The confusion matrix as table rows (true digit, then one column per predicted digit): the
+    chart's text alternative, which a screen reader reads cell by cell."""
+    counts = np.asarray(cm, dtype=np.int64)
+    return [{_("True digit"): str(t), **{str(p): f"{int(counts[t, p]):,}"
+                                          for p in range(counts.shape[1])}}
+            for t in range(counts.shape[0])]

@@ -108,3 +108,9 @@ def test_curve_choice_prefers_validation_accuracy_only_when_every_run_has_it():
     assert view.missing_curve_note(rows, ["a", "b"], "val_accuracy") == \
         "Not recorded for b (trained without a validation hold-out)."
     assert view.missing_curve_note(rows, ["a", "b"], "accuracy") is None
+
+
+def test_the_confusion_matrix_as_a_table_is_the_charts_text_alternative():
+    cm = np.array([[5, 1], [0, 1234]])
+    assert view.confusion_rows(cm) == [{"True digit": "0", "0": "5", "1": "1"},
+                                       {"True digit": "1", "0": "0", "1": "1,234"}]

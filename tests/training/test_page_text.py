@@ -149,3 +149,14 @@ def test_a_running_job_line_updates_with_real_time_numbers():
                  samples_per_sec=100.0, elapsed_s=5.0, eta_s=5.0)
     line = view.status_line(job(progress=p, started=started))
     assert "about 0:05 left" in line.text and "100 images/s" in line.text
+
+
+def test_the_last_epoch_in_words_is_the_charts_text_alternative():
+    progress = Progress(state="training", epoch=2, epochs=3, batches_per_epoch=10,
+                        epoch_history=({"epoch": 1, "loss": 0.5, "accuracy": 0.8},
+                                       {"epoch": 2, "loss": 0.0712, "accuracy": 0.97812,
+                                        "val_loss": 0.09, "val_accuracy": 0.9701}))
+    assert view.last_values_text(progress) == (
+        "Epoch 2: training loss 0.0712 · training accuracy 97.81% · validation loss 0.0900 · "
+        "validation accuracy 97.01%")
+    assert view.last_values_text(Progress(state="training", epochs=3)) is None

@@ -27,8 +27,8 @@ from cnnlab.runs.downloads import download_name, mime_type, run_file_bytes
 from cnnlab.runs.store import RunInfo
 from ui import resources
 from ui import session
-from cnnlab.i18n import N_, _, number
-from cnnlab.text import percent
+from cnnlab.i18n import N_, _
+from cnnlab.text import count, percent
 
 JOB_KEY = "train_job_id"  # the job this session started last
 STOP_KEY = "train_stop_asked"  # ids of jobs whose Stop was clicked
@@ -101,18 +101,18 @@ def settings_form(limits: Limits) -> tuple[dict[str, Any], str] | None:
                              key="train_batch_size",
                              help=_("Images per weight update. Bigger batches: fewer, smoother "
                                     "updates per epoch. This server allows up to {cap}.")
-                             .format(cap=number(limits.max_batch_size)))
+                             .format(cap=count(limits.max_batch_size)))
             st.number_input(_("Epochs"), min_value=1, max_value=limits.max_epochs, step=1,
                             key="train_epochs",
                             help=_("Passes over the training images. This server allows up to "
-                                   "{cap}.").format(cap=number(limits.max_epochs)))
+                                   "{cap}.").format(cap=count(limits.max_epochs)))
         with right:
             st.number_input(_("Training images"), min_value=100, max_value=limits.max_subset,
                             step=1000, key="train_subset",
                             help=_("How many of MNIST's 60,000 training images to use (a "
                                    "random, seeded choice). Fewer trains faster; more usually "
                                    "scores higher. This server allows up to {cap}.")
-                            .format(cap=number(limits.max_subset)))
+                            .format(cap=count(limits.max_subset)))
             st.select_slider(_("Validation split"), view.VALIDATION_SPLITS, key="train_val_split",
                              format_func=lambda v: percent(v, 0),
                              help=_("The share of those images held out of training and scored "

@@ -6,7 +6,8 @@ Light on purpose (no TensorFlow): it is the first page every student opens.
 import streamlit as st
 
 from cnnlab.design.overview import glance, shape_text
-from cnnlab.i18n import _, ngettext, number
+from cnnlab.i18n import _, ngettext
+from cnnlab.text import count
 from ui import session
 from ui.pages import PATH
 
@@ -33,7 +34,7 @@ if design.error:
     st.error(design.error)
 else:
     c_params, c_in, c_out = st.columns(3)
-    c_params.metric(_("Total parameters"), number(design.total_params),
+    c_params.metric(_("Total parameters"), count(design.total_params),
                     help=_("Every weight and bias the network learns (and any fixed statistics)."))
     c_in.metric(_("Input"), shape_text(design.input_shape),
                  help=_("A 28 × 28 grey image, 1 channel."))

@@ -15,7 +15,8 @@ from cnnlab.training.config import TrainConfig
 from ui import resources
 from ui import session
 from ui import train as glue
-from cnnlab.i18n import _, ngettext, number
+from cnnlab.i18n import _, ngettext
+from cnnlab.text import count
 
 owner = session.student_id()
 config = resources.settings()
@@ -31,7 +32,7 @@ design = glance(arch)
 with st.container(border=True):
     text, link = st.columns([4, 1], vertical_alignment="center")
     layers = ngettext("{n} layer", "{n} layers", design.n_layers).format(n=design.n_layers)
-    params = (" · " + _("**{n}** parameters").format(n=number(design.total_params))
+    params = (" · " + _("**{n}** parameters").format(n=count(design.total_params))
               if design.total_params is not None else "")
     text.markdown(_("**The design you will train** ({layers})").format(layers=layers + params))
     text.code(design.flow, language=None, wrap_lines=True)

@@ -63,8 +63,8 @@ _LIST = [
            Architecture((_conv(16), BatchNormalization(), _pool(), _conv(32), BatchNormalization(),
                          _pool(), _conv(64), BatchNormalization(), Flatten(),
                          Dense(10, "softmax")))),
-    Preset("dense_baseline", "Dense baseline (no convolution)",
-           "A plain multilayer perceptron: Flatten throws away the 2-D layout and every pixel "
+    Preset("dense_baseline", N_("Dense baseline (no convolution)"),
+           N_("A plain multilayer perceptron: Flatten throws away the 2-D layout and every pixel "
            "gets its own weight to every hidden unit. Compare its parameter count and accuracy "
            "with the CNNs: convolutions share weights across positions, so they need far "
            "fewer parameters per feature and are not fooled by a digit moved a few pixels."),

@@ -175,7 +175,7 @@ def cell_captions(indices: Sequence[int], probs: np.ndarray) -> list[str]:
     return [f"#{int(i)} · {percent(float(p[int(i)].max()), 0)}" for i in indices]
 
 
-AGAINST = {"epoch": "epochs", "seconds": "training seconds (faster is further left)"}
+AGAINST = {"epoch": N_("epochs"), "seconds": N_("training seconds (faster is further left)")}
 
 
 def comparison_rows(rows: Iterable[ComparisonRow]) -> list[dict[str, str]]:

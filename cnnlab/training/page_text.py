@@ -154,9 +154,12 @@ def best_epoch_line(progress: Progress) -> str | None:
     best = time_to_best(progress.epoch_history)
     if best is None:
         return None
-    what = "validation" if best.metric == "val_accuracy" else "training"
-    when = "" if best.elapsed_s is None else f", {best.elapsed_s:.1f} s into training"
-    return f"Best {what} accuracy {best.accuracy:.2%} after epoch {best.epoch}{when}."
+    when = ("" if best.elapsed_s is None else
+            _(", {seconds} s into training").format(seconds=f"{best.elapsed_s:.1f}"))
+    text = (_("Best validation accuracy {score} after epoch {epoch}{when}.")
+            if best.metric == "val_accuracy" else
+            _("Best training accuracy {score} after epoch {epoch}{when}."))
+    return text.format(score=f"{best.accuracy:.2%}", epoch=best.epoch, when=when)
 
 
 def capped(values: dict[str, Any], limits: Limits) -> dict[str, Any]:

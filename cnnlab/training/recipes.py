@@ -7,18 +7,19 @@ the student sees every value it sets and may change any of them.
 from __future__ import annotations
 
 from typing import Any
+from cnnlab.i18n import N_
 
 # For the "fast" preset (cnnlab.design.presets): 99 % test accuracy in about two epochs.
 FAST: dict[str, Any] = {"optimizer": "adam", "learning_rate": 0.01, "lr_schedule": "one_cycle",
                         "batch_size": 128, "epochs": 2, "subset": 60_000,
                         "validation_split": 0.1, "augment": False}
-FAST_NOTE = ("**Fast recipe**: Adam with a one-cycle learning rate peaking at 0.01, batches of "
+FAST_NOTE = N_("**Fast recipe**: Adam with a one-cycle learning rate peaking at 0.01, batches of "
              "128, 2 epochs on all 60,000 images. Made for the *Fast to 99%* design (Design page "
              "presets): its BatchNormalization layers keep a high learning rate stable, and "
              "one-cycle climbs to that rate over the first quarter of the steps, then glides "
              "down to a hundredth of it, so two epochs do what four do at a fixed rate.")
 LR_SCHEDULE_HELP = {
-    "constant": "Constant: the same learning rate for every step.",
-    "one_cycle": "One-cycle: climb from a tenth of the learning rate to all of it over the first "
+    "constant": N_("Constant: the same learning rate for every step."),
+    "one_cycle": N_("One-cycle: climb from a tenth of the learning rate to all of it over the first "
                  "quarter of the steps, then follow a cosine down to a hundredth. Allows a "
-                 "higher peak rate, so fewer epochs are needed."}
+                 "higher peak rate, so fewer epochs are needed.")}

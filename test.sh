@@ -6,5 +6,6 @@ scripts/setup.sh requirements-dev.txt
 scripts/install-browser.sh
 scripts/install-redis.sh
 scripts/install-cjk-font.sh
+scripts/install-postgres.sh
 export TF_CPP_MIN_LOG_LEVEL=2
 exec .venv/bin/python -m pytest "$@"

@@ -10,7 +10,7 @@ from cnnlab.errors import LabError
 
 # Each command module defines `HELP`, `add_arguments(parser)` and `run(args) -> int`.
 COMMANDS = ("summary", "presets", "preset", "code", "train", "evaluate", "predict", "worker",
-            "robustness")
+            "robustness", "teacher-password")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -19,7 +19,7 @@ def main(argv: list[str] | None = None) -> int:
     modules = {}
     for name in COMMANDS:
         try:
-            module = importlib.import_module(f"cnnlab.commands.{name}")
+            module = importlib.import_module(f"cnnlab.commands.{name.replace('-', '_')}")
         except ModuleNotFoundError:
             continue  # a command not written yet
         modules[name] = module

@@ -20,7 +20,7 @@ from cnnlab.paths import DEFAULT_MODEL_DIR, DEFAULT_RUNS_DIR, REPO_DIR
 
 DEFAULT_CONFIG = REPO_DIR / "classroom.toml"
 SERVER_SETTINGS = ("runs_dir", "default_model_dir", "max_workers", "worker_nice",
-                   "redis_url")  # [server] keys
+                   "redis_url", "database_url", "teacher_password_hash")  # [server] keys
 REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
 
 
@@ -36,6 +36,10 @@ class Settings:
     # they queue on that Redis and run on `python -m cnnlab worker` machines (redis_queue)
     redis_url: str | None = None
     limits: Limits = field(default_factory=Limits)
+    # challenges, submissions and teacher logins; None = a SQLite file in runs_dir
+    database_url: str | None = None
+    # from `python -m cnnlab teacher-password`; None = the Teacher page stays shut
+    teacher_password_hash: str | None = None
 
 
 def load_settings(path: Path | None = None, environ: Mapping[str, str] | None = None) -> Settings:
@@ -71,6 +75,9 @@ def load_settings(path: Path | None = None, environ: Mapping[str, str] | None = 
         values["worker_nice"] = _nice_level(server["worker_nice"])
     if server.get("redis_url"):  # an empty value keeps the local worker pool
         values["redis_url"] = check_redis_url(server["redis_url"])
+    for name in ("database_url", "teacher_password_hash"):
+        if str(server.get(name) or "").strip():
+            values[name] = str(server[name]).strip()
     return Settings(**values)
 
 

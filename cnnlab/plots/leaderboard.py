@@ -1,0 +1,60 @@
+"""The leaderboard picture: every student's best run at (parameters, test accuracy), the Pareto
+front drawn as a line, and the student's own point ringed.
+
+Display names are typed by students: Plotly renders a subset of HTML in hover text, so every
+name is escaped before it goes into the figure.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from typing import Sequence
+
+import plotly.graph_objects as go
+
+from cnnlab.classroom.leaderboard import Entry
+from cnnlab.plots.evaluation import log_ticks
+
+FRONT_COLOR = "#d62728"
+OTHER_COLOR = "#9aa5b1"
+
+
+def _hover(e: Entry) -> str:
+    seconds = "" if e.train_seconds is None else f"<br>{e.train_seconds:.1f} s of training"
+    return (f"#{e.rank} {html.escape(e.display_name)}<br>{e.params:,} parameters"
+            f"<br>test accuracy {e.accuracy:.2%}{seconds}")
+
+
+def leaderboard_figure(entries: Sequence[Entry], height: int = 400) -> go.Figure:
+    """Accuracy against parameters (log axis); the front joins the runs nobody beats on both."""
+    front = sorted((e for e in entries if e.pareto), key=lambda e: e.params)
+    others = [e for e in entries if not e.pareto]
+    you = [e for e in entries if e.is_you]
+    traces = [
+        dict(type="scatter", x=[e.params for e in others], y=[e.accuracy for e in others],
+             mode="markers", name="other runs", marker=dict(size=11, color=OTHER_COLOR),
+             hovertext=[_hover(e) for e in others], hoverinfo="text"),
+        dict(type="scatter", x=[e.params for e in front], y=[e.accuracy for e in front],
+             mode="lines+markers", name="Pareto front (best accuracy for its size)",
+             line=dict(shape="hv", color=FRONT_COLOR, width=2),
+             marker=dict(size=13, color=FRONT_COLOR),
+             hovertext=[_hover(e) for e in front], hoverinfo="text"),
+        dict(type="scatter", x=[e.params for e in you], y=[e.accuracy for e in you],
+             mode="markers", name="you",
+             marker=dict(size=22, color="rgba(0,0,0,0)", line=dict(color="#1f77b4", width=3)),
+             hoverinfo="skip"),
+    ]
+    xaxis = dict(type="log", title=dict(text="parameters (log scale)"))
+    yaxis = dict(title=dict(text="test accuracy"), tickformat=".1%")
+    if entries:
+        params = [e.params for e in entries]
+        acc = [e.accuracy for e in entries]
+        pad = max(0.005, 0.15 * (max(acc) - min(acc)))
+        low, high = min(params) / 2, max(params) * 2
+        ticks, labels = log_ticks(low, high)
+        xaxis.update(range=[math.log10(low), math.log10(high)], tickvals=ticks, ticktext=labels)
+        yaxis["range"] = [max(0.0, min(acc) - pad), min(1.0, max(acc) + pad)]
+    return go.Figure(data=traces, layout=dict(
+        xaxis=xaxis, yaxis=yaxis, height=height, margin=dict(l=10, r=10, t=30, b=10),
+        template="plotly_white", legend=dict(orientation="h", yanchor="top", y=-0.25, x=0)))

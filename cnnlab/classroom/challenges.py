@@ -109,9 +109,9 @@ def clean_display_name(name: object) -> str:
 
     Markup is kept as plain characters here and escaped wherever it is shown.
     """
-    text = "".join(ch for ch in unicodedata.normalize("NFC", str(name or ""))
-                   if unicodedata.category(ch)[0] != "C")  # no control or format characters
-    text = _one_line(text)[:MAX_DISPLAY_NAME].strip()
+    text = _one_line(unicodedata.normalize("NFC", str(name or "")))  # tabs, newlines: one space
+    text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C")  # no control chars
+    text = text[:MAX_DISPLAY_NAME].strip()
     if not text:
         raise LabError("Choose a display name for the leaderboard (any name you like, up to "
                        f"{MAX_DISPLAY_NAME} characters; it need not be your real name).")

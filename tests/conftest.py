@@ -21,3 +21,16 @@ settings.load_profile("cnnlab")
 
 # a private redis-server and real RQ workers, for the tests of the Redis + RQ training queue
 pytest_plugins = ["tests.redis_fixtures"]
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def class_runs(tmp_path_factory):
+    """Two tiny real runs (a dense one and a small CNN), trained once for the whole test session;
+    tests copy them under their students' lab codes with tests.tiny_runs.copy_run."""
+    from tests.tiny_runs import CONV, DENSE, train_tiny_run
+
+    runs_dir = tmp_path_factory.mktemp("class-runs")
+    return {"dense": train_tiny_run(runs_dir, "template-owner", DENSE, "dense"),
+            "conv": train_tiny_run(runs_dir, "template-owner", CONV, "conv")}

@@ -37,4 +37,10 @@ PATH = (
              N_("Shift, turn, resize and restroke a digit and see which networks still read it.")),
 )
 GLOSSARY = PageInfo("views/glossary.py", N_("Glossary"), ":material/translate:")
-PAGES = (HOME,) + PATH + (GLOSSARY,)
+CLASSROOM = (  # not on the student's path: the class's shared pages
+    PageInfo("views/challenges.py", N_("Challenges"), ":material/emoji_events:",
+             N_("Your teacher's challenges: submit a run and see the class leaderboard.")),
+    PageInfo("views/teacher.py", N_("Teacher"), ":material/school:",
+             N_("For the teacher, with the teacher's password.")),
+)
+PAGES = (HOME,) + PATH + (GLOSSARY,) + CLASSROOM

@@ -96,3 +96,13 @@ def model(run_dir: str | Path):
 def inspector(run_dir: str | Path):
     """The feature-map and saliency helper of a run's model, built once per model like the model."""
     return _inspector(*_key(run_dir))
+
+
+@st.cache_resource
+def database():
+    """The classroom database (challenges, submissions, teacher logins), upgraded to the newest
+    migration once per server process."""
+    from cnnlab.classroom.db.engine import database_url, open_database
+
+    config = settings()
+    return open_database(database_url(config.database_url, config.runs_dir))

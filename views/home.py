@@ -8,16 +8,20 @@ import streamlit as st
 from cnnlab.design.overview import glance, shape_text
 from cnnlab.i18n import _, ngettext
 from cnnlab.text import count
+from ui import challenges
 from ui import session
 from ui.pages import PATH
 
 owner = session.student_id()
+challenges.note_presence(owner)
 
 st.title("CNN Lab")
 st.write(_("CNN Lab is a workbench for **convolutional neural networks** on MNIST, the classic "
          "set of 70,000 handwritten digits. You design a network layer by layer and see exactly "
          "what each layer computes, then train that very network, measure it, and test it on "
          "digits you draw yourself."))
+
+challenges.challenges_box(owner)
 
 st.subheader(_("Your path"))
 for step, page in enumerate(PATH, start=1):

@@ -14,13 +14,14 @@ from cnnlab.design.overview import glance
 from cnnlab.training.config import TrainConfig
 from ui import resources
 from ui import session
+from ui import challenges
 from ui import train as glue
 from cnnlab.i18n import _, ngettext
 from cnnlab.text import count
 
 owner = session.student_id()
+challenges.note_presence(owner)
 config = resources.settings()
-limits = config.limits
 
 st.title(_("Train your CNN"))
 st.write(_("Pick how to train, click **Start training**, and watch your network learn: its loss "
@@ -40,14 +41,16 @@ with st.container(border=True):
     if design.error:
         st.error(design.error)
 
-# 2. How to train it
+# 2. How to train it (within a challenge's caps when training for one)
 st.subheader(_("Training settings"))
+challenge, limits = challenges.training_limits(owner, config.limits)
 glue.init_form(limits)
 with st.container(border=True):
     submitted = glue.settings_form(limits)
 if submitted is not None:
     values, name = submitted
     try:
+        challenges.check_caps(arch, TrainConfig(**values), limits)
         job_id = resources.job_manager().submit(owner, arch, TrainConfig(**values), name)
     except LabError as err:
         st.error(str(err), icon=":material/block:")

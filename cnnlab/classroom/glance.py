@@ -84,3 +84,33 @@ def results_csv(db: Database) -> str:
 def _cell(text: str) -> str:
     """Keep a spreadsheet from running a cell as a formula (CSV injection)."""
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def trained_warnings(runs_dir, lab_codes: list[str]) -> list[list[str]]:
+    """The design warnings of every run these students trained (from each run's design.json)."""
+    import json
+    from pathlib import Path
+
+    from cnnlab.design.arithmetic import analyze
+    from cnnlab.design.spec import Architecture
+    from cnnlab.errors import LabError
+    from cnnlab.runs.store import list_runs
+
+    out = []
+    for code in lab_codes:
+        for run in list_runs(Path(runs_dir), code):
+            try:
+                arch = Architecture.from_dict(json.loads((run.path / "design.json").read_text()))
+                out.append(list(analyze(arch).warnings))
+            except (OSError, ValueError, LabError):
+                continue  # a damaged run says nothing about mistakes
+    return out
+
+
+def job_counts(jobs) -> dict[str, int]:
+    """JobStatus objects counted by state: queued, running, done, and the rest."""
+    counts = {"queued": 0, "running": 0, "done": 0, "stopped or failed": 0}
+    for job in jobs:
+        key = job.state if job.state in counts else "stopped or failed"
+        counts[key] += 1
+    return counts

@@ -3,33 +3,26 @@ submits only their own runs within the challenge's caps, and names are kept as p
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from cnnlab.classroom import challenges, glance, leaderboard
 from cnnlab.classroom.limits import Limits
 from cnnlab.design.diff import diff_rows
-from cnnlab.design.spec import Architecture, Conv2D, Dense, Flatten, MaxPooling2D
 from cnnlab.errors import LabError
 from cnnlab.evaluation.evaluate import evaluate_run
-from tests.tiny_runs import DENSE, small_mnist, train_tiny_run
+from tests.tiny_runs import CONV, DENSE, copy_run, small_mnist
 
 ALICE, BOB = "alice-lab-code-0001", "bob-lab-code-000002"
-CONV = Architecture((Conv2D(4, (3, 3)), MaxPooling2D((2, 2)), Flatten(),
-                     Dense(10, "softmax")))
 EVIL = '<img src=x onerror=alert(1)>**b**'  # 33 characters: kept whole
 
 
 @pytest.fixture(scope="module")
-def trained(tmp_path_factory):
-    """Tiny real runs, trained once for the module: Alice's dense and conv ones, Bob's conv."""
+def trained(tmp_path_factory, class_runs):
+    """Alice's dense and conv runs and Bob's conv run: copies of the session's tiny real runs."""
     runs_dir = tmp_path_factory.mktemp("runs")
-    run = {"alice_dense": train_tiny_run(runs_dir, ALICE, DENSE, "dense"),
-           "alice_conv": train_tiny_run(runs_dir, ALICE, CONV, "conv")}
-    run["bob_conv"] = runs_dir / BOB / run["alice_conv"].name  # Bob's copy: a real saved run
-    shutil.copytree(run["alice_conv"], run["bob_conv"])
-    return runs_dir, run
+    return runs_dir, {"alice_dense": copy_run(class_runs["dense"], runs_dir, ALICE),
+                      "alice_conv": copy_run(class_runs["conv"], runs_dir, ALICE),
+                      "bob_conv": copy_run(class_runs["conv"], runs_dir, BOB)}
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,157 @@
+"""Streamlit glue for the students' side of challenges: the box on Home and Train, the
+submit form, the live leaderboard and the side-by-side design diff.
+
+Everything a student typed (display names) is shown as plain text: in tables, `st.text`, or
+escaped into the figure; never through markdown or HTML.
+"""
+
+from __future__ import annotations
+
+import time
+
+import streamlit as st
+
+from cnnlab.classroom import challenges as core
+from cnnlab.classroom import glance
+from cnnlab.classroom import leaderboard as board
+from cnnlab.classroom.challenges import ChallengeView
+from cnnlab.classroom.limits import Limits
+from cnnlab.design.diff import diff_rows
+from cnnlab.errors import LabError
+from cnnlab.plots.leaderboard import leaderboard_figure
+from cnnlab.runs import store as runstore
+from ui import resources
+
+CHOSEN_KEY = "challenge_chosen"  # the id of the challenge the student is working on, or None
+SEEN_KEY = "presence_noted_at"
+SEEN_EVERY_S = 60.0
+REFRESH_S = 5.0
+PAGE = "views/challenges.py"
+
+
+def note_presence(owner: str) -> None:
+    """Tell the teacher's page this student is active (written at most once a minute)."""
+    if time.monotonic() - st.session_state.get(SEEN_KEY, -SEEN_EVERY_S) < SEEN_EVERY_S:
+        return
+    st.session_state[SEEN_KEY] = time.monotonic()
+    try:
+        glance.seen(resources.database(), owner)
+    except Exception:  # presence is a nicety: a busy database never breaks a student's page
+        pass
+
+
+def open_challenges() -> list[ChallengeView]:
+    """The open challenges; a database that cannot be reached is said once, not a crash."""
+    try:
+        return core.challenges(resources.database())
+    except LabError as err:
+        st.warning(f"Challenges are unavailable: {err}", icon=":material/cloud_off:")
+        return []
+
+
+def chosen(options: list[ChallengeView]) -> ChallengeView | None:
+    picked = st.session_state.get(CHOSEN_KEY)
+    return next((c for c in options if c.id == picked), None)
+
+
+def challenges_box(owner: str) -> None:
+    """Home: the open challenges, each a link to the Challenges page."""
+    options = open_challenges()
+    if not options:
+        return
+    with st.container(border=True):
+        st.markdown("**Open challenges from your teacher**")
+        for c in options:
+            st.text(f"• {c.title} ({c.caps_text()})")
+        st.page_link(PAGE, label="Take part: Challenges", icon=":material/emoji_events:",
+                     query_params={"lab": owner})
+
+
+def training_limits(owner: str, server: Limits) -> tuple[ChallengeView | None, Limits]:
+    """Train: pick the challenge this training is for; its caps then tighten the form."""
+    options = open_challenges()
+    if not options:
+        return None, server
+    ids = [None] + [c.id for c in options]
+    titles = {c.id: c.title for c in options}
+    if st.session_state.get(CHOSEN_KEY) not in ids:
+        st.session_state[CHOSEN_KEY] = None
+    with st.container(border=True):
+        st.selectbox("Training for a challenge?", ids, key=CHOSEN_KEY,
+                     format_func=lambda i: "No, just practising" if i is None else titles[i])
+        current = chosen(options)
+        if current is not None:
+            st.caption(f"This challenge allows {current.caps_text()}; the settings below are "
+                       "held within them.")
+            st.page_link(PAGE, label="See the challenge and its leaderboard",
+                         icon=":material/emoji_events:", query_params={"lab": owner})
+    return current, (current.limits(server) if current else server)
+
+
+def check_caps(arch, config, limits: Limits) -> None:
+    """The challenge's caps on this design and these settings, before the job is queued."""
+    from cnnlab.classroom.caps import check
+
+    check(arch, limits)
+    config.check(limits)
+
+
+def submit_form(owner: str, current: ChallengeView) -> None:
+    """Enter one of the student's finished runs; the server measures its accuracy."""
+    config = resources.settings()
+    mine = [r for r in runstore.list_runs(config.runs_dir, owner)
+            if r.status in ("complete", "cancelled")]
+    if not mine:
+        st.caption("Train a run first (on the Train page, choosing this challenge); then submit "
+                   "it here.")
+        return
+    labels = {r.run_id: f"{r.name} ({r.created[:16].replace('T', ' ')})" for r in mine}
+    with st.form(f"submit_{current.id}"):
+        run_id = st.selectbox("Your run", list(labels), format_func=labels.get)
+        name = st.text_input("Display name on the leaderboard", max_chars=core.MAX_DISPLAY_NAME,
+                             help="Any name you like; others see it beside your result.")
+        sent = st.form_submit_button("Submit to this challenge", type="primary",
+                                     icon=":material/upload:")
+    if not sent:
+        return
+    run_dir = config.runs_dir / owner / run_id
+    try:
+        with st.spinner("Measuring your run on the 10,000 test digits..."):
+            core.submit_run(resources.database(), current.id, owner, run_dir, name,
+                            config.runs_dir, data=resources.mnist())
+    except LabError as err:
+        st.error(str(err), icon=":material/block:")
+    else:
+        st.success("Submitted: the server measured your run; find it on the leaderboard below.")
+
+
+@st.fragment(run_every=REFRESH_S)
+def live_leaderboard(challenge_id: int, viewer: str | None) -> None:
+    """The board, redrawn every few seconds as classmates submit."""
+    entries = board.leaderboard(resources.database(), challenge_id, viewer=viewer)
+    if not entries:
+        st.caption("No submissions yet.")
+        return
+    me = board.own_rank(entries)
+    if viewer is not None:
+        st.metric("Your rank", "not ranked yet" if me is None else f"{me.rank} of {len(entries)}")
+    st.plotly_chart(leaderboard_figure(entries), key=f"board_fig_{challenge_id}",
+                    config={"displayModeBar": False})
+    st.dataframe(board.rows(entries), hide_index=True, key=f"board_table_{challenge_id}")
+
+
+def design_diff(challenge_id: int) -> None:
+    """Any two submitted designs side by side, layer by layer (the leaderboard's published view)."""
+    entries = board.leaderboard(resources.database(), challenge_id)
+    if len(entries) < 2:
+        return
+    names = {e.submission_id: f"#{e.rank} {e.display_name}" for e in entries}
+    ids = list(names)
+    left, right = st.columns(2)
+    a = left.selectbox("Left design", ids, index=0, format_func=names.get,
+                       key=f"diff_left_{challenge_id}")
+    b = right.selectbox("Right design", ids, index=1, format_func=names.get,
+                        key=f"diff_right_{challenge_id}")
+    db = resources.database()
+    (_, arch_a), (_, arch_b) = board.published_design(db, a), board.published_design(db, b)
+    st.dataframe(diff_rows(arch_a, arch_b), hide_index=True, key=f"diff_table_{challenge_id}")

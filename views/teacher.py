@@ -1,0 +1,21 @@
+"""Teacher: opens only with the teacher's password (set on the server with
+`python -m cnnlab teacher-password`). Publishes challenges and shows the class at a glance."""
+
+import streamlit as st
+
+from ui import teacher as glue
+
+st.title("Teacher")
+if not glue.gate():
+    st.caption("This page is for the teacher. Students: your work is on the other pages.")
+    st.stop()
+
+glue.sign_out()
+st.subheader("The class at a glance")
+glue.class_at_a_glance()
+
+st.subheader("Publish a challenge")
+glue.publish_form()
+
+st.subheader("Challenges and leaderboards")
+glue.challenge_list()

@@ -28,9 +28,18 @@ import pytest  # noqa: E402
 @pytest.fixture(scope="session")
 def class_runs(tmp_path_factory):
     """Two tiny real runs (a dense one and a small CNN), trained once for the whole test session;
-    tests copy them under their students' lab codes with tests.tiny_runs.copy_run."""
+    tests copy them under their students' lab codes with tests.tiny_runs.copy_run.
+
+    Each is evaluated once on the full test set here, so its evaluation cache (keyed by the
+    model's bytes and the test images) travels with every copy: a server that measures a
+    submitted copy reads that cache instead of importing TensorFlow.
+    """
+    from cnnlab.evaluation.evaluate import evaluate_run
     from tests.tiny_runs import CONV, DENSE, train_tiny_run
 
     runs_dir = tmp_path_factory.mktemp("class-runs")
-    return {"dense": train_tiny_run(runs_dir, "template-owner", DENSE, "dense"),
+    runs = {"dense": train_tiny_run(runs_dir, "template-owner", DENSE, "dense"),
             "conv": train_tiny_run(runs_dir, "template-owner", CONV, "conv")}
+    for path in runs.values():
+        evaluate_run(path)
+    return runs

@@ -14,12 +14,23 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.helpers import TEACHER_PASSWORD
+
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # Offline-safe flags: without the background-networking ones Chromium keeps dialling out.
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                  "--disable-background-networking", "--disable-component-update",
                  "--no-first-run", "--disable-sync"]
+
+
+def _teacher_hash() -> str:
+    from cnnlab.classroom.teacher_auth import hash_password
+
+    return hash_password(TEACHER_PASSWORD)
+
+
+TEACHER_PASSWORD_HASH = _teacher_hash()  # the browser tests' server opens its Teacher page with it
 
 
 def _free_port() -> int:
@@ -47,7 +58,7 @@ def running_server(runs_dir: Path, log_path: Path):
     """Start the app exactly as the README does (`streamlit run app.py`) on a free loopback port."""
     port = _free_port()
     env = dict(os.environ, CNNLAB_RUNS_DIR=str(runs_dir), CNNLAB_MAX_WORKERS="2",
-               TF_CPP_MIN_LOG_LEVEL="2")
+               TF_CPP_MIN_LOG_LEVEL="2", CNNLAB_TEACHER_PASSWORD_HASH=TEACHER_PASSWORD_HASH)
     with open(log_path, "w") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),

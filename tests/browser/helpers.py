@@ -25,6 +25,7 @@ DIGIT_STROKES: dict[str, list[list[tuple[float, float]]]] = {
 CANVAS = "canvas.upper-canvas"
 NO_JOB_TEXT = "Nothing is training right now"
 NO_RUNS_TEXT = "Your finished trainings will be listed here."
+TEACHER_PASSWORD = "browser tests' teacher password"  # the test server's, never a real one
 _LAB = re.compile(r"^[A-Za-z0-9_-]{12,64}$")
 # True once the script (or a fragment) has finished and the running indicator is gone.
 IDLE_JS = """() => {

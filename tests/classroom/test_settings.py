@@ -66,3 +66,18 @@ def test_bad_settings_are_named(tmp_path, text, message):
     path.write_text(text)
     with pytest.raises(LabError, match=message):
         load_settings(path, environ={})
+
+
+def test_database_url_and_teacher_hash_from_file_or_environment(tmp_path):
+    path = tmp_path / "class.toml"
+    path.write_text('[server]\ndatabase_url = "sqlite:////srv/class.sqlite3"\n'
+                    'teacher_password_hash = "scrypt$from-file"\n')
+    from_file = load_settings(path, environ={})
+    assert from_file.database_url == "sqlite:////srv/class.sqlite3"
+    assert from_file.teacher_password_hash == "scrypt$from-file"
+    from_env = load_settings(path, environ={"CNNLAB_DATABASE_URL": "postgresql://u@h/db",
+                                            "CNNLAB_TEACHER_PASSWORD_HASH": "scrypt$env"})
+    assert from_env.database_url == "postgresql://u@h/db"
+    assert from_env.teacher_password_hash == "scrypt$env"
+    unset = load_settings(tmp_path / "none.toml", environ={"CNNLAB_TEACHER_PASSWORD_HASH": " "})
+    assert unset.database_url is None and unset.teacher_password_hash is None

@@ -256,6 +256,21 @@ def log_ticks(low: float, high: float) -> tuple[list[float], list[str]]:
     return values, [label(v) for v in values]
 
 
+def params_accuracy_axes(params: Sequence[int], accuracies: Sequence[float], spread: float = 3.0
+                         ) -> tuple[dict, dict]:
+    """Axes for points at (parameters, test accuracy): parameters on a log axis with readable
+    ticks, `spread` times beyond the extremes, accuracy padded around the points shown."""
+    xaxis = dict(type="log", title=dict(text=_("parameters (log scale)")))
+    yaxis = dict(title=dict(text=_("test accuracy")), tickformat=".1%")
+    if params:
+        pad = max(0.005, 0.15 * (max(accuracies) - min(accuracies)))
+        low, high = min(params) / spread, max(params) * spread
+        ticks, labels = log_ticks(low, high)
+        xaxis.update(range=[math.log10(low), math.log10(high)], tickvals=ticks, ticktext=labels)
+        yaxis["range"] = [max(0.0, min(accuracies) - pad), min(1.0, max(accuracies) + pad)]
+    return xaxis, yaxis
+
+
 def accuracy_vs_params(rows: Sequence[ComparisonRow], height: int = 380) -> go.Figure:
     """Each run at (parameters, test accuracy), parameters on a log axis; one legend entry per
     run, coloured as in history_overlay for the same list of runs."""
@@ -272,16 +287,8 @@ def accuracy_vs_params(rows: Sequence[ComparisonRow], height: int = 380) -> go.F
             hovertemplate=(f"{r.name}<br>%{{x:,}} " + _("parameters") + f"<br>{macs} "
                            + _("multiply-adds per image") + "<br>" + _("test accuracy")
                            + " %{y:.2%}<extra></extra>")))
-    xaxis = dict(type="log", title=dict(text=_("parameters (log scale)")))
-    yaxis = dict(title=dict(text=_("test accuracy")), tickformat=".1%")
-    if plotted:
-        params = [r.params for r in plotted]
-        acc = [r.test_accuracy for r in plotted]
-        pad = max(0.005, 0.15 * (max(acc) - min(acc)))
-        low, high = min(params) / 3, max(params) * 3
-        ticks, labels = log_ticks(low, high)
-        xaxis.update(range=[math.log10(low), math.log10(high)], tickvals=ticks, ticktext=labels)
-        yaxis["range"] = [min(acc) - pad, min(1.0, max(acc) + pad)]
+    xaxis, yaxis = params_accuracy_axes([r.params for r in plotted],
+                                        [r.test_accuracy for r in plotted])
     return go.Figure(data=dots, layout=dict(
         xaxis=xaxis, yaxis=yaxis, height=height, margin=dict(l=10, r=10, t=30, b=10),
         template="plotly_white", legend=dict(orientation="h", yanchor="top", y=-0.25, x=0)))

@@ -8,13 +8,12 @@ name is escaped before it goes into the figure.
 from __future__ import annotations
 
 import html
-import math
 from typing import Sequence
 
 import plotly.graph_objects as go
 
 from cnnlab.classroom.leaderboard import Entry
-from cnnlab.plots.evaluation import log_ticks
+from cnnlab.plots.evaluation import params_accuracy_axes
 
 FRONT_COLOR = "#d62728"
 OTHER_COLOR = "#9aa5b1"
@@ -45,16 +44,8 @@ def leaderboard_figure(entries: Sequence[Entry], height: int = 400) -> go.Figure
              marker=dict(size=22, color="rgba(0,0,0,0)", line=dict(color="#1f77b4", width=3)),
              hoverinfo="skip"),
     ]
-    xaxis = dict(type="log", title=dict(text="parameters (log scale)"))
-    yaxis = dict(title=dict(text="test accuracy"), tickformat=".1%")
-    if entries:
-        params = [e.params for e in entries]
-        acc = [e.accuracy for e in entries]
-        pad = max(0.005, 0.15 * (max(acc) - min(acc)))
-        low, high = min(params) / 2, max(params) * 2
-        ticks, labels = log_ticks(low, high)
-        xaxis.update(range=[math.log10(low), math.log10(high)], tickvals=ticks, ticktext=labels)
-        yaxis["range"] = [max(0.0, min(acc) - pad), min(1.0, max(acc) + pad)]
+    xaxis, yaxis = params_accuracy_axes([e.params for e in entries],
+                                        [e.accuracy for e in entries], spread=2.0)
     return go.Figure(data=traces, layout=dict(
         xaxis=xaxis, yaxis=yaxis, height=height, margin=dict(l=10, r=10, t=30, b=10),
         template="plotly_white", legend=dict(orientation="h", yanchor="top", y=-0.25, x=0)))

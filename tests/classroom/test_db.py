@@ -41,3 +41,18 @@ def test_sqlite_file_is_in_wal_mode_and_reopens(tmp_path):
 
 def test_configured_url_wins(tmp_path):
     assert database_url("postgresql://u@h/db", tmp_path) == "postgresql://u@h/db"
+
+
+def test_web_processes_starting_together_share_one_schema(tmp_path):
+    """Several processes upgrading the same new SQLite file at once all end up at head."""
+    import subprocess
+    import sys
+
+    url = f"sqlite:///{tmp_path / 'class.sqlite3'}"
+    code = ("import sys; from cnnlab.classroom.db.engine import open_database; "
+            "open_database(sys.argv[1])")
+    procs = [subprocess.Popen([sys.executable, "-c", code, url]) for _ in range(3)]
+    assert [p.wait(timeout=120) for p in procs] == [0, 0, 0]
+    db = open_database(url)
+    with db.engine.connect() as conn:
+        assert conn.execute(text("select version_num from alembic_version")).scalar() == "0001"

@@ -85,7 +85,12 @@ def open_database(url: str) -> Database:
     """Connect, upgrade the schema to the newest migration, and hand out sessions."""
     engine = make_engine(url)
     try:
-        upgrade(engine)
+        try:
+            upgrade(engine)
+        except Exception:  # noqa: BLE001
+            # another web process starting at the same moment may have created the tables
+            # between our look at the schema version and our CREATE TABLE: look again
+            upgrade(engine)
     except LabError:
         raise
     except Exception as exc:

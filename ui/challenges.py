@@ -18,7 +18,6 @@ from cnnlab.classroom.challenges import ChallengeView
 from cnnlab.classroom.limits import Limits
 from cnnlab.design.diff import diff_rows
 from cnnlab.errors import LabError
-from cnnlab.plots.leaderboard import leaderboard_figure
 from cnnlab.runs import store as runstore
 from ui import resources
 
@@ -135,6 +134,8 @@ def live_leaderboard(challenge_id: int, viewer: str | None) -> None:
     me = board.own_rank(entries)
     if viewer is not None:
         st.metric("Your rank", "not ranked yet" if me is None else f"{me.rank} of {len(entries)}")
+    from cnnlab.plots.leaderboard import leaderboard_figure  # Plotly only where a board shows
+
     st.plotly_chart(leaderboard_figure(entries), key=f"board_fig_{challenge_id}",
                     config={"displayModeBar": False})
     st.dataframe(board.rows(entries), hide_index=True, key=f"board_table_{challenge_id}")

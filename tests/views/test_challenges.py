@@ -29,6 +29,7 @@ def server(tmp_path, monkeypatch):
     monkeypatch.setenv("CNNLAB_MAX_WORKERS", "1")
     st.cache_resource.clear()
     yield tmp_path / "runs"
+    resources.job_manager().shutdown(timeout_s=30)  # its scheduler thread ends with the test
     st.cache_resource.clear()
 
 
@@ -124,3 +125,12 @@ def test_student_cannot_submit_for_another_lab_code(server, class_runs):
     alice = open_page("views/challenges.py", ALICE)
     assert not any(b.label == "Submit to this challenge" for b in alice.button)  # no runs of hers
     assert "Train a run first" in " ".join(c.value for c in alice.caption)
+
+
+def test_train_page_refuses_a_design_over_the_challenge_caps(server):
+    cid = core.publish(resources.database(), "Small nets only", max_params=1_000)
+    train = open_page("views/train.py", ALICE)  # the recommended design: far above 1,000
+    train.selectbox(key="challenge_chosen").set_value(cid).run()
+    button(train, "Start training").click().run()
+    assert "cap of 1,000" in train.error[0].value
+    assert resources.job_manager().jobs(ALICE) == []  # nothing was queued

@@ -23,15 +23,16 @@ def signed_in() -> bool:
     return bool(st.session_state.get(TEACHER_KEY))
 
 
-def gate() -> bool:
-    """The password form; True once this session has given the right password."""
+def gate(client: str) -> bool:
+    """The password form; True once this session has given the right password. Failures are
+    counted per `client` (the browser's lab code) in the database."""
     if signed_in():
         return True
     with st.form("teacher_login"):
         password = st.text_input("Teacher's password", type="password")
         sent = st.form_submit_button("Open the teacher's page", icon=":material/lock_open:")
     if sent:
-        result = teacher_auth.attempt_login(resources.database(), session.student_id(), password,
+        result = teacher_auth.attempt_login(resources.database(), client, password,
                                             resources.settings().teacher_password_hash)
         if result.ok:
             st.session_state[TEACHER_KEY] = True

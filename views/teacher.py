@@ -3,10 +3,12 @@
 
 import streamlit as st
 
+from ui import session
 from ui import teacher as glue
 
+client = session.student_id()  # this browser's lab code: wrong passwords are counted by it
 st.title("Teacher")
-if not glue.gate():
+if not glue.gate(client):
     st.caption("This page is for the teacher. Students: your work is on the other pages.")
     st.stop()
 

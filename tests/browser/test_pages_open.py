@@ -9,7 +9,7 @@ from tests.browser.helpers import wait_for_app
 pytestmark = pytest.mark.browser
 
 PAGES = {"": "CNN Lab", "convolution": "Convolution", "design": "Design", "train": "Train",
-         "evaluate": "Evaluate", "draw": "Draw"}
+         "evaluate": "Evaluate", "draw": "Draw", "challenges": "Challenges", "teacher": "Teacher"}
 
 
 @pytest.mark.parametrize("path, title", PAGES.items())

@@ -116,6 +116,7 @@ def submit_form(owner: str, current: ChallengeView) -> None:
     run_dir = config.runs_dir / owner / run_id
     try:
         with st.spinner("Measuring your run on the 10,000 test digits..."):
+            resources.settle_keras()  # measuring may load the run's model in this server
             core.submit_run(resources.database(), current.id, owner, run_dir, name,
                             config.runs_dir, data=resources.mnist())
     except LabError as err:

@@ -7,6 +7,7 @@ escaped into the figure; never through markdown or HTML.
 
 from __future__ import annotations
 
+import functools
 import time
 
 import streamlit as st
@@ -135,11 +136,17 @@ def live_leaderboard(challenge_id: int, viewer: str | None) -> None:
     me = board.own_rank(entries)
     if viewer is not None:
         st.metric("Your rank", "not ranked yet" if me is None else f"{me.rank} of {len(entries)}")
-    from cnnlab.plots.leaderboard import leaderboard_figure  # Plotly only where a board shows
-
-    st.plotly_chart(leaderboard_figure(entries), key=f"board_fig_{challenge_id}",
+    st.plotly_chart(_figure(tuple(entries)), key=f"board_fig_{challenge_id}",
                     config={"displayModeBar": False})
     st.dataframe(board.rows(entries), hide_index=True, key=f"board_table_{challenge_id}")
+
+
+@functools.lru_cache(maxsize=256)
+def _figure(entries: tuple[board.Entry, ...]):
+    """Built once per distinct board (and viewer): most 5-second refreshes find nothing new."""
+    from cnnlab.plots.leaderboard import leaderboard_figure  # Plotly only where a board shows
+
+    return leaderboard_figure(entries)
 
 
 def design_diff(challenge_id: int) -> None:

@@ -21,6 +21,7 @@ from cnnlab.design.diff import diff_rows
 from cnnlab.errors import LabError
 from cnnlab.runs import store as runstore
 from ui import resources
+from ui import session
 
 CHOSEN_KEY = "challenge_chosen"  # the id of the challenge the student is working on, or None
 SEEN_KEY = "presence_noted_at"
@@ -29,13 +30,13 @@ REFRESH_S = 5.0
 PAGE = "views/challenges.py"
 
 
-def note_presence(owner: str) -> None:
+def note_presence() -> None:
     """Tell the teacher's page this student is active (written at most once a minute)."""
     if time.monotonic() - st.session_state.get(SEEN_KEY, -SEEN_EVERY_S) < SEEN_EVERY_S:
         return
     st.session_state[SEEN_KEY] = time.monotonic()
     try:
-        glance.seen(resources.database(), owner)
+        glance.seen(resources.database(), session.student_id())
     except Exception:  # presence is a nicety: a busy database never breaks a student's page
         pass
 

@@ -97,7 +97,8 @@ def class_at_a_glance() -> None:
     jobs = [j for code in active for j in resources.job_manager().jobs(code)]
     counts = glance.job_counts(jobs)
     cols = st.columns(5)
-    cols[0].metric("Active students", len(active), help="Opened a page in the last 10 minutes.")
+    cols[0].metric("Active students", len(active),
+                   help="Browsers that opened a page in the last 10 minutes (yours too).")
     for col, (state, number) in zip(cols[1:], counts.items()):
         col.metric(f"Trainings {state}", number)
     mistakes = glance.common_mistakes(glance.submitted_warnings(db)

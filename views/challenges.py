@@ -10,7 +10,6 @@ from ui import challenges as glue
 from ui import session
 
 owner = session.student_id()
-glue.note_presence(owner)
 
 st.title("Challenges")
 options = glue.open_challenges()

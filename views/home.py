@@ -13,7 +13,6 @@ from ui import session
 from ui.pages import PATH
 
 owner = session.student_id()
-challenges.note_presence(owner)
 
 st.title("CNN Lab")
 st.write(_("CNN Lab is a workbench for **convolutional neural networks** on MNIST, the classic "

@@ -20,7 +20,6 @@ from cnnlab.i18n import _, ngettext
 from cnnlab.text import count
 
 owner = session.student_id()
-challenges.note_presence(owner)
 config = resources.settings()
 
 st.title(_("Train your CNN"))

@@ -26,7 +26,9 @@ from cnnlab.errors import LabError
 if TYPE_CHECKING:
     from cnnlab.training.mnist import Mnist
 
-CAPS = ("max_epochs", "max_subset", "max_layers", "max_params")
+CAP_WORDS = {"max_epochs": "epochs", "max_subset": "training images", "max_layers": "layers",
+             "max_params": "parameters"}  # what each cap counts, in words
+CAPS = tuple(CAP_WORDS)
 MAX_TITLE = 120
 MAX_DISPLAY_NAME = 40
 _SPACES = re.compile(r"\s+")
@@ -48,9 +50,8 @@ class ChallengeView:
         return server.replace(**{k: min(v, getattr(server, k)) for k, v in self.caps.items()})
 
     def caps_text(self) -> str:
-        words = {"max_epochs": "epochs", "max_subset": "training images",
-                 "max_layers": "layers", "max_params": "parameters"}
-        return ", ".join(f"at most {v:,} {words[k]}" for k, v in self.caps.items()) or "no caps"
+        return ", ".join(f"at most {v:,} {CAP_WORDS[k]}" for k, v in self.caps.items()) \
+            or "no caps"
 
 
 def publish(db: Database, title: str, text: str = "", starting_design: Architecture | None = None,
@@ -124,11 +125,9 @@ def check_run_caps(chosen: ChallengeView, run) -> None:
 
     values = {"max_epochs": run.config.epochs, "max_subset": run.config.subset or 60_000,
               "max_layers": len(run.arch.layers), "max_params": analyze(run.arch).total_params}
-    words = {"max_epochs": "epochs", "max_subset": "training images", "max_layers": "layers",
-             "max_params": "parameters"}
     for name, cap in chosen.caps.items():
         if values[name] > cap:
-            raise LabError(f"This run used {values[name]:,} {words[name]}, but the challenge "
+            raise LabError(f"This run used {values[name]:,} {CAP_WORDS[name]}, but the challenge "
                            f"allows at most {cap:,}. Train again for this challenge (the Train "
                            "page applies its caps) and submit that run.")
 

@@ -6,16 +6,20 @@
 
 from __future__ import annotations
 
+import fcntl
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from cnnlab.errors import LabError
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_FILE = "cnnlab.sqlite3"
+LOCK_KEY = 0x636E6E6C  # "cnnl": PostgreSQL advisory lock held while migrating
 BUSY_TIMEOUT_MS = 10_000  # a writer waits this long for another process's write to finish
 
 
@@ -72,25 +76,39 @@ def alembic_config(engine: Engine):
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Run the migrations up to `revision` on this engine's database."""
+    """Run the migrations up to `revision` on this engine's database, one process at a time.
+
+    Web processes starting together would otherwise all see an empty schema and all create
+    it. PostgreSQL holds an advisory lock for the transaction (its DDL is transactional);
+    SQLite's driver commits each CREATE TABLE at once, so there a lock file beside the
+    database keeps the whole upgrade to one process.
+    """
     from alembic import command
 
     config = alembic_config(engine)
-    with engine.begin() as connection:
+    with _sqlite_file_lock(engine), engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
+
+
+@contextmanager
+def _sqlite_file_lock(engine: Engine) -> Iterator[None]:
+    database = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not database or database == ":memory:":
+        yield
+        return
+    with open(f"{database}.migrate-lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file closes
+        yield
 
 
 def open_database(url: str) -> Database:
     """Connect, upgrade the schema to the newest migration, and hand out sessions."""
     engine = make_engine(url)
     try:
-        try:
-            upgrade(engine)
-        except Exception:  # noqa: BLE001
-            # another web process starting at the same moment may have created the tables
-            # between our look at the schema version and our CREATE TABLE: look again
-            upgrade(engine)
+        upgrade(engine)
     except LabError:
         raise
     except Exception as exc:

@@ -15,6 +15,7 @@ from ui import design as editor
 from ui import resources
 from ui import session
 from cnnlab.i18n import _
+from ui import workspace
 
 owner = session.student_id()
 limits = resources.settings().limits
@@ -50,6 +51,7 @@ else:
     st.info(_("The numbers, picture and code below show your **last valid design** until you fix "
               "the layer marked below."), icon=":material/info:")
 arch = session.design()
+workspace.undo_redo_bar()  # after set_design, so it counts this run's change
 
 # The whole network at a glance
 picture, numbers = st.columns([3, 2], gap="large")
@@ -101,6 +103,7 @@ with st.expander(_("How each shape and parameter count is computed")):
 
 # 4. Save and load the design as JSON
 st.subheader(_("Save or load the design"))
+workspace.saved_designs_panel()
 save, upload, paste = st.columns(3, gap="medium")
 with save:
     st.caption(_("Download your design to keep it or share it (plain JSON with Keras' names)."))

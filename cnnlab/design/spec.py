@@ -51,13 +51,10 @@ class Architecture:
 
     @classmethod
     def from_json(cls, text: str) -> "Architecture":
-        """Parse a JSON string; malformed JSON becomes a LabError, not a traceback."""
-        try:
-            data = json.loads(text)
-        except (json.JSONDecodeError, TypeError, ValueError) as exc:
-            raise LabError(f"This is not valid JSON ({exc}). Check for a missing comma or "
-                              "bracket, or export a design from the Design page.") from None
-        return cls.from_dict(data)
+        """Parse a JSON string; malformed, too deep or too big JSON becomes a LabError."""
+        from cnnlab.design.bounded_json import read_bounded_json
+
+        return cls.from_dict(read_bounded_json(text))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape, with square pairs written as one int as a student would type them."""

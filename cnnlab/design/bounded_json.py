@@ -1,0 +1,79 @@
+"""Read JSON a student typed or uploaded without letting its shape crash or stall the server.
+
+Python's json module recurses once per nested bracket, so `[[[[...]]]]` a few thousand deep
+(well under any upload cap) raises RecursionError, and a huge string or list is copied into
+error messages and tables. Everything here is checked *before* the parser recurses or the
+result is used: the size first, then the bracket depth by a flat scan that skips strings, then
+the parsed value's string lengths and item counts. Every refusal is a LabError that says what
+was too big and what to do instead.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from cnnlab.errors import LabError
+
+MAX_BYTES = 1_000_000  # a design is a few KB; a teacher's handout well under this
+MAX_DEPTH = 8  # a design nests 4 deep: {layers: [{kernel_size: [3, 3]}]}
+MAX_STRING = 200  # layer types, paddings and activations are a few letters
+MAX_ITEMS = 10_000  # every list and object entry together
+
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_BRACKET = re.compile(r"[\[\]{}]")
+_FIX = "Export a design from the Design page to see the expected format."
+
+
+def read_bounded_json(text: str, *, max_bytes: int = MAX_BYTES, max_depth: int = MAX_DEPTH,
+                      max_string: int = MAX_STRING, max_items: int = MAX_ITEMS) -> Any:
+    """Parse `text` as JSON within the bounds; anything over one is a LabError, never a crash."""
+    if not isinstance(text, str):
+        raise LabError(f"A design must be JSON text. {_FIX}")
+    if len(text) > max_bytes:
+        raise LabError(f"This JSON is {len(text):,} characters long; at most {max_bytes:,} are "
+                       f"accepted. {_FIX}")
+    _check_depth(text, max_depth)
+    try:
+        value = json.loads(text)
+    except (ValueError, TypeError, RecursionError) as exc:  # ValueError covers JSONDecodeError
+        detail = str(exc)[:120]
+        raise LabError(f"This is not valid JSON ({detail}). Check for a missing comma or "
+                       f"bracket, or export a design from the Design page.") from None
+    _check_contents(value, max_string, max_items)
+    return value
+
+
+def _check_depth(text: str, max_depth: int) -> None:
+    """Count bracket nesting outside strings, without recursion, and stop at the first excess."""
+    depth = 0
+    for match in _BRACKET.finditer(_STRING.sub('""', text)):
+        if match.group() in "[{":
+            depth += 1
+            if depth > max_depth:
+                raise LabError(f"This JSON nests brackets more than {max_depth} deep; a design "
+                               f"needs at most 4 levels. {_FIX}")
+        else:
+            depth -= 1
+
+
+def _check_contents(value: Any, max_string: int, max_items: int) -> None:
+    """Walk the parsed value (depth already bounded) checking string lengths and item count."""
+    pending, items = [value], 0
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            if len(item) > max_string:
+                raise LabError(f"A text value in this JSON is {len(item):,} characters long; at "
+                               f"most {max_string} are accepted. {_FIX}")
+        elif isinstance(item, dict):
+            items += len(item)
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            items += len(item)
+            pending.extend(item)
+        if items > max_items:
+            raise LabError(f"This JSON has more than {max_items:,} entries; a design has a few "
+                           f"dozen. {_FIX}")

@@ -74,8 +74,9 @@ def _use_recipe(values: dict[str, Any], limits: Limits) -> None:
         st.session_state[FIELDS[field]] = value
 
 
-def settings_form(limits: Limits) -> tuple[dict[str, Any], str] | None:
-    """The training settings; returns (TrainConfig fields, run name) when Start is clicked."""
+def settings_form(limits: Limits, blocked: bool = False) -> tuple[dict[str, Any], str] | None:
+    """The training settings; returns (TrainConfig fields, run name) when Start is clicked.
+    `blocked`: the design cannot train, so Start stays disabled (the page says why)."""
     recipe_col, note_col = st.columns([1, 3], vertical_alignment="center")
     recipe_col.button(_("Use the fast recipe"), key="train_fast_recipe", icon=":material/bolt:",
                       on_click=_use_recipe, args=(recipes.FAST, limits))
@@ -133,9 +134,9 @@ def settings_form(limits: Limits) -> tuple[dict[str, Any], str] | None:
                             placeholder=_("e.g. my first CNN"),
                             help=_("Shown in your list of runs; left empty, it is named after "
                                    "its settings."))
-        started = st.form_submit_button(_("Start training"), type="primary",
+        started = st.form_submit_button(_("Start training"), type="primary", disabled=blocked,
                                         icon=":material/play_arrow:")
-    if not started:
+    if not started or blocked:
         return None
     values = {field: st.session_state[key] for field, key in FIELDS.items()}
     values["subset"] = int(values["subset"])

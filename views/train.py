@@ -12,6 +12,7 @@ from cnnlab.training import page_text as train_view
 from cnnlab.errors import LabError
 from cnnlab.design.overview import glance
 from cnnlab.training.config import TrainConfig
+from cnnlab.training.trainability import trainability_problem
 from ui import resources
 from ui import session
 from ui import challenges
@@ -29,23 +30,27 @@ st.write(_("Pick how to train, click **Start training**, and watch your network 
 # 1. The design that will be trained
 arch = session.design()
 design = glance(arch)
+problem = trainability_problem(arch)  # the server refuses such a job with the same words
 with st.container(border=True):
     text, link = st.columns([4, 1], vertical_alignment="center")
     layers = ngettext("{n} layer", "{n} layers", design.n_layers).format(n=design.n_layers)
     params = (" · " + _("**{n}** parameters").format(n=count(design.total_params))
               if design.total_params is not None else "")
-    text.markdown(_("**The design you will train** ({layers})").format(layers=layers + params))
+    shape = " × ".join(str(d) for d in design.input_shape)
+    text.markdown(_("**The design you will train** ({layers})").format(
+        layers=layers + params + ", " + _("input {shape}").format(shape=shape)))
     text.code(design.flow, language=None, wrap_lines=True)
     link.page_link("views/design.py", label=_("Change it"), icon=":material/view_in_ar:", query_params={"lab": owner})
-    if design.error:
-        st.error(design.error)
+    if problem:
+        st.error(_("This design cannot train on MNIST yet. {problem}").format(problem=problem),
+                 icon=":material/block:")
 
 # 2. How to train it (within a challenge's caps when training for one)
 st.subheader(_("Training settings"))
 challenge, limits = challenges.training_limits(owner, config.limits)
 glue.init_form(limits)
 with st.container(border=True):
-    submitted = glue.settings_form(limits)
+    submitted = glue.settings_form(limits, blocked=problem is not None)
 if submitted is not None:
     values, name = submitted
     try:

@@ -111,9 +111,11 @@ class JobManager:
         """Queue a job after checking the design, the settings and the caps; returns its id."""
         from cnnlab.runs.store import check_owner, sanitize_name
         from cnnlab.classroom.caps import check
+        from cnnlab.training.trainability import check_trainable
 
         check_owner(owner)
         check(arch, self.limits)
+        check_trainable(arch)  # the Train page shows the same message before Start
         config.check(self.limits)
         with self._lock:
             if self._stopping.is_set():

@@ -133,8 +133,11 @@ def failure_message(exc: BaseException) -> str:
     """A student-facing reason for a crashed training."""
     if isinstance(exc, MemoryError) or type(exc).__name__ == "ResourceExhaustedError":
         return ("Training ran out of memory. Use a smaller batch size, or fewer filters or units.")
-    first = (str(exc).strip().splitlines() or [""])[0][:300]
-    return f"Training failed ({type(exc).__name__}: {first}). Try again; if it keeps failing, tell your teacher."
+    # The exception's class and text are Keras internals (printed to the server log for the
+    # teacher); the student gets a sentence about their design.
+    return ("Training stopped: Keras could not run your design on the MNIST images. Check on "
+            "the Design page that it takes a 28 × 28 × 1 input and ends with Dense(10) and "
+            "softmax, then start again; if it keeps failing, tell your teacher.")
 
 
 def death_message(exitcode: int | None) -> str:

@@ -1,0 +1,57 @@
+"""Can this design train on MNIST? One check, run before a job is queued (Train page and server).
+
+A design can be valid (every shape fits) and still be impossible to train on MNIST: it expects
+32x32 colour images, or its last layer gives 7 numbers where the loss needs one score for each
+of the 10 digits. Keras would only say so deep inside training, as a TensorFlow error; here the
+reason is found at once, in words about the design, with the fix. No TensorFlow is imported.
+"""
+
+from __future__ import annotations
+
+from cnnlab.design import spec
+from cnnlab.design.arithmetic import analyze
+from cnnlab.errors import LabError
+
+MNIST_SHAPE = (28, 28, 1)
+CLASSES = 10
+# Activations the loss can take: softmax gives probabilities, linear gives logits (from_logits).
+OUTPUT_ACTIVATIONS = ("softmax", "linear")
+# Layers after the last Dense that leave its 10 scores as they are (or zero some while training)
+_PASSIVE = (spec.Dropout,)
+
+
+def trainability_problem(arch: spec.Architecture) -> str | None:
+    """Why `arch` cannot train on MNIST, with the fix; None when it can."""
+    shape = tuple(arch.input_shape)
+    if shape != MNIST_SHAPE:
+        h, w, c = shape
+        return (f"This design expects {h}x{w}x{c} input images, but the MNIST digits are "
+                f"28x28x1 (grey, one channel). Start from a preset, or import the design with "
+                f'"input_shape": [28, 28, 1].')
+    try:
+        summary = analyze(arch)
+    except LabError as err:
+        return f"This design cannot be built: {err.message} Fix it on the Design page."
+    out = tuple(summary.output_shape)
+    if len(out) != 1:
+        dims = "x".join(str(d) for d in out)
+        return (f"This design ends with a {dims} volume, but the loss needs one score per "
+                f"digit (10 values). Add Flatten (or GlobalAveragePooling2D), then "
+                f"Dense(10, softmax), at the end.")
+    if out[0] != CLASSES:
+        return (f"The last layer gives {out[0]:,} values, but MNIST has 10 classes (the digits "
+                f"0 to 9). Make the last layer Dense(10) with softmax.")
+    last = next((layer for layer in reversed(arch.layers) if not isinstance(layer, _PASSIVE)),
+                None)
+    activation = getattr(last, "activation", None)
+    if activation is not None and activation not in OUTPUT_ACTIVATIONS:
+        return (f"The last layer uses {activation}, but the loss needs one free score per digit. "
+                f"Use softmax (probabilities) or linear (scores) on the last Dense(10).")
+    return None
+
+
+def check_trainable(arch: spec.Architecture) -> None:
+    """Raise the LabError the Train page shows when `arch` cannot train on MNIST."""
+    problem = trainability_problem(arch)
+    if problem is not None:
+        raise LabError(problem)

@@ -12,7 +12,7 @@ import pytest
 
 pytestmark = pytest.mark.browser
 
-LAB = "lab=fragmentTestStudent01"
+LAB = "lab=fragmentTestStudent01"  # a workspace folder made below: a code the server knows
 
 
 async def _run(socket, page: str, fragment: str = "", states=()) -> dict:
@@ -56,6 +56,7 @@ async def _stride_change(url: str) -> tuple[dict, dict]:
 
 
 def test_a_step_by_step_slider_reruns_only_its_section(server):
+    (server["runs_dir"] / LAB.removeprefix("lab=")).mkdir(exist_ok=True)
     with ThreadPoolExecutor(1) as pool:  # its own event loop: Playwright's sync API runs one here
         full, section = pool.submit(asyncio.run, _stride_change(server["url"])).result(120)
     assert len(full["fragments"] - {""}) == 3  # the three sections

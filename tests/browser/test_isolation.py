@@ -1,8 +1,8 @@
 """Two students at once in two browser contexts: neither sees the other's job or runs.
 
 Student A trains; student B, at the same time, must not see A's job on Train, nor A's run on
-Train, Evaluate or Draw afterwards; a made-up lab code sees nothing of A's either, and a
-malformed one gets a fresh workspace rather than A's.
+Train, Evaluate or Draw afterwards; a made-up or malformed lab code is refused (the server
+did not issue it) with a way back to a fresh workspace, never A's.
 """
 
 import secrets
@@ -65,19 +65,27 @@ def test_two_students_do_not_see_each_other(server, browser):
 
         _sees_nothing_of(b, url, lab_b, name, lab_a)
 
-        # a made-up (well-formed) lab code is an empty workspace of its own
+        # a made-up (well-formed) lab code is refused, with the way back, and shows nothing
         made_up = "madeUp" + secrets.token_hex(6)
-        assert open_page(c, url, "train", made_up) == made_up
-        _sees_nothing_of(c, url, made_up, name, lab_a)
-        # a malformed code (a path) is refused: a fresh code, never A's workspace
-        fresh = open_page(c, url, "train", f"../{lab_a}")
-        assert fresh not in (lab_a, made_up)
+        open_page(c, url, "train", made_up)
+        expect(c.get_by_text("is not known here: check it, or start a new workspace")).to_be_visible()
+        text = page_text(c)
+        assert name not in text and lab_a not in text and not exceptions(c)
+        # a malformed code (a path) is refused too; "Start a new workspace" gives a fresh code
+        open_page(c, url, "train", f"../{lab_a}")
+        expect(c.get_by_text("is not known here")).to_be_visible()
         assert name not in page_text(c)
+        c.get_by_role("button", name="Start a new workspace").click()
+        expect(c.get_by_text(NO_RUNS_TEXT)).to_be_visible()
+        fresh = lab_code(c)
+        assert fresh not in (lab_a, made_up)
+        _sees_nothing_of(c, url, fresh, name, lab_a)
     finally:
         for context in (context_a, context_b, context_c):
             context.close()
 
     runs = server["runs_dir"]
     assert [p.name for p in (runs / lab_a).iterdir()], "A's run is saved under A's code"
-    for other in (lab_b, made_up):
+    assert not (runs / made_up).exists()
+    for other in (lab_b, fresh):
         assert not (runs / other).exists() or not any((runs / other).iterdir())

@@ -68,6 +68,7 @@ def test_a_bad_design_fails_with_the_friendly_message(tmp_path):
 
 def test_failure_and_death_messages_are_in_words():
     assert "ran out of memory" in worker.failure_message(MemoryError())
-    assert "ValueError: boom" in worker.failure_message(ValueError("boom\nmore"))
+    crash = worker.failure_message(ValueError("boom\nmore"))
+    assert "ValueError" not in crash and "boom" not in crash and "your design" in crash
     assert "killed by signal 9" in worker.death_message(-9)
     assert "exit code 1" in worker.death_message(1)

@@ -45,6 +45,12 @@ def read_bounded_json(text: str, *, max_bytes: int = MAX_BYTES, max_depth: int =
     return value
 
 
+def quoted(value: Any, limit: int = 60) -> str:
+    """A value as a message quotes it, cut short: a message must not echo a whole upload back."""
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
 def _check_depth(text: str, max_depth: int) -> None:
     """Count bracket nesting outside strings, without recursion, and stop at the first excess."""
     depth = 0

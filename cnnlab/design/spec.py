@@ -15,6 +15,7 @@ from typing import Any
 
 from cnnlab.design.layers import *  # noqa: F401,F403 - spec.Conv2D etc., as callers know them
 from cnnlab.design.layers import ACTIVATIONS, BY_TYPE, PADDINGS, LayerType, Pair  # noqa: F401
+from cnnlab.design.bounded_json import quoted, read_bounded_json
 from cnnlab.errors import LabError
 
 # The layer types live in cnnlab.design.layers, one module each; spec only gathers them.
@@ -36,13 +37,13 @@ class Architecture:
             raise LabError("A design must be a JSON object with 'input_shape' and 'layers'.")
         unknown = set(data) - {"input_shape", "layers"}
         if unknown:
-            raise LabError(f"Unknown top-level key(s) {sorted(unknown)}; a design has only "
+            raise LabError(f"Unknown top-level key(s) {quoted(sorted(unknown))}; a design has only "
                               "'input_shape' and 'layers'.")
         shape = data.get("input_shape", [28, 28, 1])
         if (not isinstance(shape, (list, tuple)) or len(shape) != 3
                 or not all(_is_int(v) and v > 0 for v in shape)):
             raise LabError(f"input_shape must be three positive whole numbers [height, width, "
-                              f"channels], like [28, 28, 1]; got {shape!r}.")
+                              f"channels], like [28, 28, 1]; got {quoted(shape)}.")
         raw_layers = data.get("layers")
         if not isinstance(raw_layers, list) or not raw_layers:
             raise LabError("'layers' must be a non-empty list of layers; add at least one layer.")
@@ -52,8 +53,6 @@ class Architecture:
     @classmethod
     def from_json(cls, text: str) -> "Architecture":
         """Parse a JSON string; malformed, too deep or too big JSON becomes a LabError."""
-        from cnnlab.design.bounded_json import read_bounded_json
-
         return cls.from_dict(read_bounded_json(text))
 
     def to_dict(self) -> dict[str, Any]:
@@ -89,7 +88,7 @@ def parse_layer(raw: Any, position: int) -> Layer:
     kind = raw["type"]
     cls = BY_TYPE.get(kind) if isinstance(kind, str) else None
     if cls is None:
-        raise LabError(f"{where}: unknown layer type {kind!r}; choose one of "
+        raise LabError(f"{where}: unknown layer type {quoted(kind)}; choose one of "
                           f"{', '.join(BY_TYPE)}.", position)
     return cls.from_json_dict(raw, position)
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, ClassVar
 
 from cnnlab.design.windows import Pair, check_fits, spatial_formula
+from cnnlab.design.bounded_json import quoted
 from cnnlab.errors import LabError
 from cnnlab.text import ASCII, count as n, dims as _dims, size
 from cnnlab.i18n import N_
@@ -84,15 +85,15 @@ def _pair(where: str, position: int, key: str, value: Any, low: int) -> Pair:
     if (not isinstance(pair, (list, tuple)) or len(pair) != 2
             or not all(_is_int(v) for v in pair)):
         raise LabError(f"{where}: {key} must be a whole number or a [height, width] pair; "
-                       f"got {value!r}.", position)
+                       f"got {quoted(value)}.", position)
     if min(pair) < low:
-        raise LabError(f"{where}: {key} must be at least {low}; got {value!r}.", position)
+        raise LabError(f"{where}: {key} must be at least {low}; got {quoted(value)}.", position)
     return (int(pair[0]), int(pair[1]))
 
 
 def _count(where: str, position: int, key: str, value: Any) -> int:
     if not _is_int(value) or value < 1:
-        raise LabError(f"{where}: {key} must be a whole number of at least 1; got {value!r}.",
+        raise LabError(f"{where}: {key} must be a whole number of at least 1; got {quoted(value)}.",
                        position)
     return value
 
@@ -100,28 +101,28 @@ def _count(where: str, position: int, key: str, value: Any) -> int:
 def _rate(where: str, position: int, key: str, value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 1:
         raise LabError(f"{where}: {key} must be a fraction from 0 up to (not including) 1, "
-                       f"such as 0.25; got {value!r}.", position)
+                       f"such as 0.25; got {quoted(value)}.", position)
     return float(value)
 
 
 def _padding(where: str, position: int, key: str, value: Any) -> str:
     if value not in PADDINGS:
         raise LabError(f"{where}: {key} must be 'valid' (no border) or 'same' (keep the "
-                       f"size); got {value!r}.", position)
+                       f"size); got {quoted(value)}.", position)
     return value
 
 
 def _activation(where: str, position: int, key: str, value: Any) -> str:
     value = "linear" if value is None else value
     if value not in ACTIVATIONS:
-        raise LabError(f"{where}: unknown activation {value!r}; choose one of "
+        raise LabError(f"{where}: unknown activation {quoted(value)}; choose one of "
                        f"{', '.join(ACTIVATIONS)}.", position)
     return value
 
 
 def _flag(where: str, position: int, key: str, value: Any) -> bool:
     if not isinstance(value, bool):
-        raise LabError(f"{where}: {key} must be true or false; got {value!r}.", position)
+        raise LabError(f"{where}: {key} must be true or false; got {quoted(value)}.", position)
     return value
 
 
@@ -130,7 +131,7 @@ def _limit(where: str, position: int, key: str, value: Any) -> float | None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
         raise LabError(f"{where}: {key} must be a positive number such as 6, or null for no "
-                       f"limit; got {value!r}.", position)
+                       f"limit; got {quoted(value)}.", position)
     return float(value)
 
 
@@ -246,7 +247,7 @@ class LayerType:
         unknown = set(raw) - allowed - {"type"}
         if unknown:
             hint = f"allowed keys are {', '.join(sorted(allowed))}" if allowed else "it takes no keys"
-            raise LabError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}; {hint}.",
+            raise LabError(f"{where}: unknown key(s) {quoted(', '.join(sorted(unknown)))}; {hint}.",
                            position)
         defaults = {f.name: f for f in dataclasses.fields(cls)}
         missing = [f.name for f in cls.fields

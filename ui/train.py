@@ -24,7 +24,9 @@ from cnnlab.training.queue import JobStatus
 from cnnlab.classroom.limits import Limits
 from cnnlab.plots.training import progress_figure
 from cnnlab.runs.downloads import download_name, mime_type, run_file_bytes
+from cnnlab.runs.names import markdown_escaped
 from cnnlab.runs.store import RunInfo
+from cnnlab.runs import trash
 from ui import resources
 from ui import session
 from cnnlab.i18n import N_, _
@@ -169,7 +171,7 @@ def live_view(owner: str) -> None:
 
 def _job_panel(job: JobStatus, owner: str) -> None:
     with st.container(border=True):
-        st.markdown(f"**{job.name}**")
+        st.markdown(f"**{markdown_escaped(job.name)}**")
         line = view.status_line(job)
         getattr(st, line.kind)(line.text)
         progress = job.progress
@@ -252,24 +254,59 @@ def run_manager(runs: list[RunInfo], owner: str, runs_dir: Path) -> None:
                                width="stretch", help=_(DOWNLOAD_HELP[filename]))
     with delete.popover(_("Delete…"), icon=":material/delete:", disabled=run.status == "running",
                         width="stretch"):
-        st.write(_("Delete **{name}** and its model for good?").format(name=run.name))
-        st.button(_("Delete for good"), key="train_run_delete", type="primary",
+        st.write(_("Delete **{name}**? It goes to the trash below, where you can restore it "
+                   "for {days} days.").format(name=markdown_escaped(run.name), days=trash.KEEP_DAYS))
+        st.button(_("Delete"), key="train_run_delete", type="primary",
                   on_click=_delete, args=(run,))
     if ready:
         name_col, button_col = st.columns([3, 1], vertical_alignment="bottom")
-        name_col.text_input(_("New name"), value=run.name, key=f"train_rename_{run.run_id}",
+        rename_key = f"train_rename_{run.run_id}"
+        name_col.text_input(_("New name"), value=run.name, key=rename_key,
                             max_chars=runstore.MAX_NAME)
-        button_col.button(_("Rename"), key="train_run_rename", on_click=_rename, args=(run,),
-                          width="stretch")
+        typed = (st.session_state.get(rename_key) or "").strip()
+        with button_col.popover(_("Rename…"), width="stretch", disabled=typed in ("", run.name)):
+            st.write(_("Rename **{old}** to **{new}**?").format(old=markdown_escaped(run.name),
+                                                              new=markdown_escaped(typed)))
+            st.button(_("Rename"), key="train_run_rename", type="primary", on_click=_rename,
+                      args=(run,))
 
 
-def _rename(run: RunInfo) -> None:
+def trash_panel(root: Path) -> None:
+    """Runs deleted in the last days, each with a Restore button."""
+    deleted = trash.list_trash(root)
+    if not deleted:
+        return
+    with st.expander(_("Recently deleted ({n})").format(n=len(deleted)),
+                     icon=":material/restore_from_trash:"):
+        st.caption(_("Deleted runs are kept for {days} days, then removed for good.").format(
+            days=trash.KEEP_DAYS))
+        for item in deleted:
+            text, button = st.columns([4, 1], vertical_alignment="center")
+            text.markdown(markdown_escaped(item.name))
+            button.button(_("Restore"), key=f"train_restore_{item.path.name}",
+                          on_click=_restore, args=(item,), width="stretch")
+
+
+def _restore(item: trash.Deleted) -> None:
     try:
-        name = runstore.rename_run(run.path, st.session_state[f"train_rename_{run.run_id}"])
+        trash.restore(item.path)
     except LabError as err:
         st.session_state[NOTICE_KEY] = ("error", "{error}", {"error": str(err)})
     else:
-        st.session_state[NOTICE_KEY] = ("success", N_("Renamed to “{name}”."), {"name": name})
+        st.session_state[NOTICE_KEY] = ("success", N_("Restored “{name}”."),
+                                        {"name": markdown_escaped(item.name)})
+
+
+def _rename(run: RunInfo) -> None:
+    key = f"train_rename_{run.run_id}"
+    try:
+        name = runstore.rename_run(run.path, st.session_state[key])
+    except LabError as err:
+        st.session_state[NOTICE_KEY] = ("error", "{error}", {"error": str(err)})
+    else:
+        st.session_state[NOTICE_KEY] = ("success", N_("Renamed to “{name}”."),
+                                        {"name": markdown_escaped(name)})
+        st.session_state.pop(key, None)  # the box shows the saved name on the next run
 
 
 def _delete(run: RunInfo) -> None:
@@ -277,4 +314,6 @@ def _delete(run: RunInfo) -> None:
     if session.selected_run() == str(run.path):
         session.select_run(None)
     st.session_state.pop(f"train_rename_{run.run_id}", None)
-    st.session_state[NOTICE_KEY] = ("success", N_("Deleted “{name}”."), {"name": run.name})
+    st.session_state[NOTICE_KEY] = ("success", N_("Moved “{name}” to the trash; restore it "
+                                                  "below if that was a slip."),
+                                    {"name": markdown_escaped(run.name)})

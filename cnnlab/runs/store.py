@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Collection
 
 from cnnlab.runs.atomic import DIR_MODE, atomic_write_json, is_temp_name
+from cnnlab.runs.names import MAX_NAME, clean_name
 from cnnlab.errors import LabError
 from cnnlab.training.config import TrainConfig
 from cnnlab.design.spec import Architecture
@@ -31,7 +32,6 @@ FORMAT = 1  # bump when the layout changes
 STATUSES = ("complete", "cancelled", "interrupted", "running")
 _OWNER = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]{0,63}")
 _NAME_BAD = re.compile(r"[^\w .()+-]+")
-MAX_NAME = 60
 
 
 def default_runs_dir() -> Path:
@@ -90,7 +90,8 @@ def check_owner(owner: str) -> str:
 
 
 def sanitize_name(name: Any, default: str = "run") -> str:
-    """A display name that is safe anywhere: no slashes or '..', limited charset and length."""
+    """A name safe as a file name (downloads): no slashes or '..', limited charset and length.
+    Display names are kept as typed instead (cnnlab.runs.names.clean_name)."""
     text = _NAME_BAD.sub("_", str(name or "")).replace("..", "_")
     text = text.strip(" ._-")[:MAX_NAME].strip(" ._-")
     return text or default
@@ -114,7 +115,7 @@ def begin_run(runs_dir: Path, owner: str, arch: Architecture, config: TrainConfi
     path.mkdir()
     atomic_write_json(path / "design.json", arch.to_dict())
     atomic_write_json(path / "config.json", config.to_dict())
-    atomic_write_json(path / "started.json", {"name": sanitize_name(name), "created": _now()})
+    atomic_write_json(path / "started.json", {"name": clean_name(name), "created": _now()})
     return path
 
 
@@ -169,7 +170,7 @@ def _write_files(path: Path, arch: Architecture, config: TrainConfig, result: An
                                               "test_accuracy": result.test_accuracy})
     started = _read_json(path / "started.json") or {}
     atomic_write_json(path / "meta.json", {  # last: marks the run complete
-        "format": FORMAT, "name": sanitize_name(name or started.get("name")),
+        "format": FORMAT, "name": clean_name(name or started.get("name")),
         "status": "cancelled" if result.stopped else "complete",
         "created": started.get("created") or _now(), "finished": _now(),
         "epochs_completed": result.epochs_completed, "epochs_planned": config.epochs,
@@ -197,12 +198,12 @@ def list_runs(runs_dir: Path, owner: str, running: Collection[Path | str] = ()) 
             if not started and not (path / "design.json").exists():
                 continue  # not a run folder
             status = "running" if path.resolve() in live else "interrupted"
-            rows.append(RunInfo(path.name, path, sanitize_name(started.get("name")), status,
+            rows.append(RunInfo(path.name, path, clean_name(started.get("name")), status,
                                 str(started.get("created", ""))))
             continue
         metrics = _read_json(path / "metrics.json") or {}
         timings = meta.get("timings") or {}
-        rows.append(RunInfo(path.name, path, sanitize_name(meta.get("name")),
+        rows.append(RunInfo(path.name, path, clean_name(meta.get("name")),
                             "cancelled" if meta.get("status") == "cancelled" else "complete",
                             str(meta.get("created", "")), metrics.get("test_accuracy"),
                             metrics.get("test_loss"), meta.get("params"),
@@ -230,23 +231,24 @@ def load_run(run_dir: Path) -> Run:
 
 
 def rename_run(run_dir: Path, new_name: str) -> str:
-    """Give a run a new display name (its folder keeps its id); returns the cleaned name."""
+    """Give a run a new display name, kept as typed in meta.json (its folder keeps its id)."""
     meta = _read_json(Path(run_dir) / "meta.json")
     if meta is None:
         raise LabError("Only a finished run can be renamed.")
-    meta["name"] = sanitize_name(new_name)
+    meta["name"] = clean_name(new_name)
     atomic_write_json(Path(run_dir) / "meta.json", meta)
     return meta["name"]
 
 
-def delete_run(run_dir: Path) -> None:
-    """Remove a run: first renamed to a hidden name (gone from listings at once), then deleted."""
+def delete_run(run_dir: Path) -> Path | None:
+    """Move a run to its owner's trash (cnnlab.runs.trash), restorable for a while; returns
+    where it lies now, or None when there was nothing to delete."""
+    from cnnlab.runs.trash import move_to_trash
+
     run_dir = Path(run_dir)
     if not run_dir.is_dir():
-        return
-    doomed = run_dir.with_name(f".{run_dir.name}.deleted-{secrets.token_hex(3)}.tmp")
-    os.rename(run_dir, doomed)
-    shutil.rmtree(doomed, ignore_errors=True)
+        return None
+    return move_to_trash(run_dir)
 
 
 def versions() -> dict[str, str]:

@@ -109,7 +109,7 @@ class JobManager:
     # -- the JobBackend methods ------------------------------------------------------------
     def submit(self, owner: str, arch: Architecture, config: TrainConfig, name: str | None = None) -> str:
         """Queue a job after checking the design, the settings and the caps; returns its id."""
-        from cnnlab.runs.store import check_owner, sanitize_name
+        from cnnlab.runs.store import check_owner, clean_name
         from cnnlab.classroom.caps import check
         from cnnlab.training.trainability import check_trainable
 
@@ -130,7 +130,7 @@ class JobManager:
                 raise LabError(f"The training queue is full ({len(self._queue)} jobs waiting, "
                                   f"max_queue = {self.limits.max_queue}). Try again in a few minutes.")
             job_id = secrets.token_hex(8)
-            self._jobs[job_id] = JobStatus(job_id, owner, sanitize_name(name), "queued", None,
+            self._jobs[job_id] = JobStatus(job_id, owner, clean_name(name), "queued", None,
                                            Progress(state="queued", epochs=config.epochs), None,
                                            None, time.time(), epochs=config.epochs)
             self._specs[job_id] = (arch, config)

@@ -65,7 +65,8 @@ def test_save_list_load_round_trip(tmp_path):
         ["model.keras", "design.json", "config.json", "history.json", "metrics.json", "meta.json"])
     assert [p.name for p in (tmp_path / "alice").iterdir()] == [path.name]  # no temp folder left
     [info] = runs.list_runs(tmp_path, "alice")
-    assert (info.name, info.status, info.test_accuracy, info.params) == ("first", "complete", 0.61, 7850)
+    # the name is kept as typed (it is only data in meta.json; the folder is the run id)
+    assert (info.name, info.status, info.test_accuracy, info.params) == ("../first", "complete", 0.61, 7850)
     assert info.train_seconds == 1.25 and info.epochs_completed == 1
     run = runs.load_run(path)
     assert run.arch == ARCH and run.config == CONFIG and run.metrics["test_loss"] == 1.4
@@ -137,10 +138,11 @@ def test_damaged_files_give_friendly_errors(tmp_path):
 
 def test_rename_and_delete(tmp_path):
     path = runs.save_run(tmp_path, "alice", ARCH, CONFIG, fake_result(), name="a")
-    assert runs.rename_run(path, "b/../c") == "b___c"
-    assert runs.list_runs(tmp_path, "alice")[0].name == "b___c"
-    runs.delete_run(path)
-    assert runs.list_runs(tmp_path, "alice") == [] and list((tmp_path / "alice").iterdir()) == []
+    assert runs.rename_run(path, "b/../c") == "b/../c"
+    assert runs.list_runs(tmp_path, "alice")[0].name == "b/../c"
+    runs.delete_run(path)  # into the trash (a hidden folder), out of the list
+    assert runs.list_runs(tmp_path, "alice") == []
+    assert [p.name for p in (tmp_path / "alice").iterdir()] == [".trash"]
 
 
 def test_default_runs_dir_follows_the_environment(monkeypatch, tmp_path):

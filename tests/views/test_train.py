@@ -11,6 +11,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from cnnlab.runs import store as runs
+from cnnlab.runs.names import markdown_escaped
 
 from cnnlab.training import page_text as train_view
 from cnnlab.design.arithmetic import analyze
@@ -159,14 +160,16 @@ def test_one_real_training_live_then_listed_and_managed(monkeypatch, server):
     assert set(labels) == {"Model (.keras)", "Design (.json)"}
     assert Architecture.from_json(run_file_bytes(info.path, "design.json").decode()) == TINY
 
-    # rename
-    at.text_input(key=f"train_rename_{info.run_id}").set_value("my tiny/../net")
+    # rename (confirmed inside its popover): kept exactly as typed, the box shows it (issue 14.6)
+    typed = "lr=0.01, bs=64 #2 my tiny/../net ✓"
+    at.text_input(key=f"train_rename_{info.run_id}").set_value(typed).run()
     at.button(key="train_run_rename").click().run()
     assert not at.exception
     new_name = runs.list_runs(server, owner)[0].name
-    assert new_name == runs.sanitize_name("my tiny/../net")
+    assert new_name == typed
     assert at.dataframe[0].value.to_dict("records")[0]["Name"] == new_name
-    assert any(new_name in s for s in texts(at.success))
+    assert any(markdown_escaped(new_name) in s for s in texts(at.success))
+    assert at.text_input(key=f"train_rename_{info.run_id}").value == new_name
     picker = at.selectbox[0]  # the picker shows the new name and still has this run chosen
     assert picker.value == info.run_id
     assert picker.options == [train_view.run_label(runs.list_runs(server, owner)[0])]
@@ -177,7 +180,7 @@ def test_one_real_training_live_then_listed_and_managed(monkeypatch, server):
     assert at.session_state["selected_run"] == str(info.path)
     assert at.title[0].value != "Train your CNN"
 
-    # delete (confirmed inside the popover) removes it from disk and from the table
+    # delete (confirmed inside the popover) moves it to the trash, out of the table
     at.switch_page("views/train.py").run()
     at.button(key="train_run_delete").click().run()
     assert not at.exception
@@ -185,9 +188,15 @@ def test_one_real_training_live_then_listed_and_managed(monkeypatch, server):
     assert not info.path.exists()
     assert at.session_state["selected_run"] is None
     assert not at.dataframe
-    assert f"Deleted “{new_name}”." in texts(at.success)  # said once, even with no runs left
+    moved = [s for s in texts(at.success) if "to the trash" in s]
+    assert len(moved) == 1 and markdown_escaped(new_name) in moved[0]  # said once
     at.run()
-    assert f"Deleted “{new_name}”." not in texts(at.success)
+    assert not [s for s in texts(at.success) if "to the trash" in s]
+    # ... from where it can be restored, as it was
+    at.button(key=f"train_restore_{info.run_id}").click().run()
+    assert not at.exception
+    assert [(r.run_id, r.name) for r in runs.list_runs(server, owner)] == [(info.run_id, new_name)]
+    assert at.dataframe[0].value.to_dict("records")[0]["Name"] == new_name
 
 
 class FakeBackend:

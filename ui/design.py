@@ -26,6 +26,7 @@ from cnnlab.errors import LabError
 from cnnlab.classroom.limits import Limits
 from cnnlab.design.presets import get_preset
 from cnnlab.i18n import N_, _, ngettext
+from cnnlab.design.field_bounds import bring_into_range
 
 LAYERS_KEY = "design_layers"
 INPUT_KEY = "design_input_shape"
@@ -33,6 +34,8 @@ NEXT_UID_KEY = "design_next_uid"
 PUBLISHED_KEY = "design_published"  # the last design this page passed to session.set_design
 IMPORT_ERROR_KEY = "design_import_error"  # (English message, its fields), shown by import_outcome
 IMPORT_NOTE_KEY = "design_import_note"  # (file name, layer count), shown by import_outcome
+RANGES_KEY = "design_ranges"  # widget key -> (label, low, high) of every number box drawn
+CORRECTED_KEY = "design_corrected"  # uid -> what was brought into range this run
 MAX_STRIDE = 8  # also the largest dilation offered
 LIMIT_START = 6.0  # a cap switched on starts at ReLU6's, the one MobileNet uses
 WIDGET_WIDTH = 110  # pixels: room for "activation" and a three-digit number
@@ -161,11 +164,27 @@ def _square(row: design_edit.Row) -> bool:
     return all(p[0] == p[1] for p in pairs)
 
 
-def sync() -> list[design_edit.Row]:
-    """Copy the values of the widgets drawn last run into the rows; return the rows."""
+def _correct(uid: int) -> None:
+    """Bring every out-of-range number the student typed into its box's range, in the box
+    itself (before it is drawn again), and keep the sentence to show beside the layer."""
     state = st.session_state
+    prefix = key(uid, "")
+    for widget_key, (label, low, high) in state.get(RANGES_KEY, {}).items():
+        if widget_key.startswith(prefix) and widget_key in state:
+            fixed, note = bring_into_range(label, state[widget_key], low, high)
+            if note:
+                state[widget_key] = fixed
+                state[CORRECTED_KEY].setdefault(uid, []).append(note)
+
+
+def sync() -> list[design_edit.Row]:
+    """Copy the values of the widgets drawn last run into the rows, each first brought into
+    its box's range; return the rows."""
+    state = st.session_state
+    state[CORRECTED_KEY] = {}
     for row in rows():
         uid, cls = row[design_edit.UID], BY_TYPE[row["type"]]
+        _correct(uid)
 
         def get(field: str, default: Any) -> Any:
             return state.get(key(uid, field), default)
@@ -198,9 +217,14 @@ def _seed(widget_key: str, value: Any) -> None:
 
 def _number(label: str, uid: int, field: str, value: int, low: int, high: int,
             help_text: str) -> None:
-    _seed(key(uid, field), value)
-    st.number_input(label, min_value=low, max_value=max(high, value), step=1,
-                    key=key(uid, field), help=help_text, width=WIDGET_WIDTH)
+    _seed(key(uid, field), value)  # no min/max in the box: sync() corrects it, and says so
+    _remember_range(key(uid, field), label, low, high)
+    st.number_input(_(label), step=1, key=key(uid, field), width=WIDGET_WIDTH,
+                    help=_(help_text) + " " + _("From {low} to {high}.").format(low=low, high=high))
+
+
+def _remember_range(widget_key: str, label: str, low: float, high: float | None) -> None:
+    st.session_state.setdefault(RANGES_KEY, {})[widget_key] = (label, low, high)
 
 
 def _pair(field: Field, uid: int, pair: list[int], low: int, high: int, square: bool) -> None:
@@ -230,9 +254,9 @@ def _decimal(field: Field, uid: int, value: float | None, low: float, high: floa
              step: float) -> None:
     """A number with decimals; `value` None leaves the box empty (no limit)."""
     _seed(key(uid, field.name), value)
-    st.number_input(_(field.label), min_value=low, max_value=high, step=step, format="%.2f",
-                    key=key(uid, field.name), help=_(field.help), width=WIDGET_WIDTH,
-                    placeholder=_("none"))
+    _remember_range(key(uid, field.name), field.label, low, high)
+    st.number_input(_(field.label), step=step, format="%.2f", key=key(uid, field.name),
+                    help=_(field.help), width=WIDGET_WIDTH, placeholder=_("none"))
 
 
 def _field(cls: type[LayerType], field: Field, row: design_edit.Row, limits: Limits,
@@ -314,6 +338,8 @@ def layer_editor(index: int, row: design_edit.Row, count: int, limits: Limits,
                 st.button(_("Insert"), key=key(uid, "insert"), type="primary",
                           disabled=count >= limits.max_layers, on_click=_on_insert,
                           args=(uid, key(uid, "insert_type")))
+        for note in st.session_state.get(CORRECTED_KEY, {}).get(uid, ()):
+            st.warning(note, icon=":material/rule:")
         if error is not None:
             st.error(str(error), icon=":material/error:")
 

@@ -35,6 +35,8 @@ from cnnlab.text import count, percent
 JOB_KEY = "train_job_id"  # the job this session started last
 STOP_KEY = "train_stop_asked"  # ids of jobs whose Stop was clicked
 PICK_KEY = "train_run_chosen"  # the run id picked in "Your runs"
+KEPT_KEY = "train_jobs_kept"  # ids of the jobs this session's panel shows, finished ones too
+MAX_KEPT = 5
 NOTICE_KEY = "train_notice"  # (kind, English text, fields) left by a run action for the next run
 FIELDS = {"optimizer": "train_optimizer", "learning_rate": "train_lr", "momentum": "train_momentum",
           "batch_size": "train_batch_size", "epochs": "train_epochs",
@@ -157,7 +159,9 @@ def live_view(owner: str) -> None:
     @st.fragment(run_every=1.0 if active else None)
     def _live() -> None:
         jobs = resources.job_manager().jobs(owner)
-        shown = view.jobs_to_show(jobs, st.session_state.get(JOB_KEY))
+        shown = view.jobs_to_show(jobs, st.session_state.get(JOB_KEY),
+                                  st.session_state.get(KEPT_KEY, ()))
+        st.session_state[KEPT_KEY] = [j.job_id for j in shown][-MAX_KEPT:]
         if not shown:
             st.caption(_("Nothing is training right now: choose the settings above and click "
                          "**Start training**."))
@@ -193,11 +197,10 @@ def _job_panel(job: JobStatus, owner: str) -> None:
                 st.caption(best)
         if job.active:
             asked = job.job_id in st.session_state.get(STOP_KEY, ())
-            st.button(_("Stop training"), key=f"train_stop_{job.job_id}", icon=":material/stop:",
+            label, what = view.stop_button_text(job)
+            st.button(label, key=f"train_stop_{job.job_id}", icon=":material/stop:",
                       on_click=_stop, args=(job.job_id, owner), disabled=asked)
-            st.caption(_("Stopping finishes the current batch and keeps the model of the last "
-                         "completed epoch (nothing is kept if no epoch has finished yet).")
-                       + (" " + _("**Stop requested…**") if asked else ""))
+            st.caption(what + (" " + _("**Stop requested…**") if asked else ""))
         elif job.run_dir is not None and job.state in ("done", "cancelled"):
             if st.button(_("Evaluate this run"), key=f"train_eval_{job.job_id}", type="primary",
                          icon=":material/analytics:"):

@@ -76,8 +76,8 @@ def ordinal(n: int) -> str:
 
 def queue_text(position: int | None) -> str:
     """Where a queued job stands, counting the trainings that will start before it."""
-    if not position or position <= 1:
-        return _("1st in line — yours starts as soon as a running training finishes.")
+    if not position or position <= 1:  # true whether or not a training is running right now
+        return _("Next in line — yours starts as soon as a training slot is free.")
     ahead = position - 1
     return ngettext("{place} in line — {n} training ahead of yours.",
                     "{place} in line — {n} trainings ahead of yours.", ahead).format(
@@ -115,9 +115,11 @@ def status_line(job: JobStatus) -> StatusLine:
             score=percent(progress.test_accuracy), n=f"{TEST_IMAGES:,}", took=took))
     if job.state == "cancelled":
         if job.run_dir is None:
-            return StatusLine("warning", job.error or progress.message or
-                              _("Stopped before the first epoch finished, so nothing was "
-                                "saved."))
+            never = job.started is None  # cancelled in the queue: no epoch to speak of
+            return StatusLine("warning", job.error or progress.message or (
+                _("Cancelled while waiting in the queue: it never started, so nothing was "
+                  "trained.") if never else
+                _("Stopped before the first epoch finished, so nothing was saved.")))
         text = job.error or progress.message or _("Stopped; the last completed epoch was kept.")
         score = percent(progress.test_accuracy)
         return StatusLine("warning", text + " " + _("Its test accuracy: **{score}**.").format(
@@ -126,16 +128,28 @@ def status_line(job: JobStatus) -> StatusLine:
                                               "saved."))
 
 
-def jobs_to_show(jobs: Sequence[JobStatus], focus: str | None) -> list[JobStatus]:
-    """Every active job of the student, plus the one they last started (or, in a new session,
-    their newest job) once it has finished, oldest first."""
-    shown = {j.job_id: j for j in jobs if j.active}
+def jobs_to_show(jobs: Sequence[JobStatus], focus: str | None,
+                 kept: Iterable[str] = ()) -> list[JobStatus]:
+    """Every active job of the student, every job in `kept` (those this session has shown,
+    so a finished job keeps its own outcome when another starts or stops), plus the one they
+    last started (or, in a new session, their newest job), oldest first."""
+    kept = set(kept)
+    shown = {j.job_id: j for j in jobs if j.active or j.job_id in kept}
     latest = next((j for j in jobs if j.job_id == focus), None) if focus else None
     if latest is None and jobs:
         latest = max(jobs, key=lambda j: j.created)
     if latest is not None:
         shown[latest.job_id] = latest
     return sorted(shown.values(), key=lambda j: j.created)
+
+
+def stop_button_text(job: JobStatus) -> tuple[str, str]:
+    """(button label, what it does) for an active job: a queued one is only taken out of line."""
+    if job.state == "queued":
+        return (_("Cancel"), _("It has not started yet: cancelling takes it out of the queue."))
+    return (_("Stop training"), _("Stopping finishes the current batch and keeps the model of "
+                                  "the last completed epoch (nothing is kept if no epoch has "
+                                  "finished yet)."))
 
 
 def active_run_dirs(jobs: Iterable[JobStatus]) -> list[Path]:

@@ -1,5 +1,6 @@
 """The Train page's words: progress lines, queue places, job outcomes, run rows and defaults."""
 
+import dataclasses
 import time
 from pathlib import Path
 
@@ -36,8 +37,9 @@ def test_ordinal(n, text):
 def test_queue_text_counts_the_trainings_ahead():
     assert view.queue_text(3) == "3rd in line — 2 trainings ahead of yours."
     assert view.queue_text(2) == "2nd in line — 1 training ahead of yours."
-    assert view.queue_text(1).startswith("1st in line")
-    assert view.queue_text(None).startswith("1st in line")
+    # position 1 says nothing about a running training: none may be running (issue 14.7)
+    assert view.queue_text(1) == view.queue_text(None) == (
+        "Next in line — yours starts as soon as a training slot is free.")
 
 
 def test_progress_text_while_training():
@@ -65,8 +67,11 @@ def test_status_lines_for_every_state():
     kept = view.status_line(job("cancelled", run_dir=Path("/r"), progress=Progress(
         state="cancelled", test_accuracy=0.5, message="Stopped after 1 of 3 epoch(s).")))
     assert kept.kind == "warning" and "Stopped after 1 of 3" in kept.text and "50.00%" in kept.text
-    nothing = view.status_line(job("cancelled"))
+    nothing = view.status_line(dataclasses.replace(job("cancelled"), started=5.0))
     assert nothing.kind == "warning" and "nothing was saved" in nothing.text
+    never = view.status_line(job("cancelled"))  # cancelled while queued (issue 14.7)
+    assert never.kind == "warning" and "never started" in never.text
+    assert "epoch" not in never.text
     failed = view.status_line(job("failed", error="Training ran out of memory."))
     assert (failed.kind, failed.text) == ("error", "Training ran out of memory.")
     assert view.status_line(job("interrupted")).kind == "error"
@@ -84,6 +89,15 @@ def test_jobs_to_show_keeps_active_jobs_and_the_latest_finished_one():
     assert [j.job_id for j in view.jobs_to_show([old, mine], None)] == ["mine"]
     assert view.jobs_to_show([], None) == []
     assert [j.job_id for j in view.jobs_to_show([old], "gone")] == ["old"]
+    # a job this session showed keeps its own outcome when another one starts (issue 14.7)
+    assert [j.job_id for j in view.jobs_to_show(jobs, "q", kept=["mine"])] == ["mine", "run", "q"]
+
+
+def test_a_queued_job_is_cancelled_not_stopped_mid_batch():
+    label, what = view.stop_button_text(job("queued"))
+    assert label == "Cancel" and "batch" not in what and "queue" in what
+    label, what = view.stop_button_text(job("running"))
+    assert label == "Stop training" and "current batch" in what
 
 
 def test_active_run_dirs_only_for_running_jobs_with_a_folder():

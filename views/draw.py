@@ -12,7 +12,8 @@ from cnnlab.drawing.uploads import read_upload
 from cnnlab.plots import digits
 from cnnlab.drawing.predict import predict_probabilities, top_k
 from cnnlab.drawing.doubt import doubts
-from cnnlab.drawing.preprocess import EMPTY_MESSAGE, is_empty, preprocess_digit
+from cnnlab.drawing.preprocess import (EMPTY_MESSAGE, EMPTY_UPLOAD_MESSAGE, is_empty,
+                                       preprocess_digit)
 from ui import draw as draw_glue
 from ui import resources
 from ui import session
@@ -67,7 +68,7 @@ with left:
 steps = probs = None
 with right:
     if image is not None and is_empty(image):
-        st.info(_(EMPTY_MESSAGE))
+        st.info(_(EMPTY_UPLOAD_MESSAGE) if source == "Upload a photo" else _(EMPTY_MESSAGE))
     elif image is not None:
         try:
             steps = preprocess_digit(image)

@@ -76,5 +76,7 @@ glue.show_notice()
 if not saved:
     st.caption(_("Your finished trainings will be listed here."))
 else:
-    st.dataframe(train_view.run_rows(saved), hide_index=True, key="train_runs_table")
+    st.dataframe(train_view.run_rows(saved), hide_index=True, key="train_runs_table",
+                 column_config={"Status": st.column_config.TextColumn(width="medium")})
     glue.run_manager(saved, owner, config.runs_dir)
+glue.trash_panel(runs.owner_dir(config.runs_dir, owner))  # deleted runs, restorable for a while

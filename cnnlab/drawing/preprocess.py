@@ -27,6 +27,8 @@ from cnnlab.i18n import N_, _
 
 EMPTY_MESSAGE = N_("The canvas is empty: draw a digit (thick white strokes work best) and the "
                  "model will read it.")
+EMPTY_UPLOAD_MESSAGE = N_("No digit found in this image: it is blank, too small or too faint. "
+                        "Upload a clear photo or scan of one digit, a few hundred pixels across.")
 CROP_THRESHOLD = 0.1  # brightness (0-1) that counts as ink when finding the digit's box
 INK_THRESHOLD = 0.5  # brightness of a pixel that is clearly ink, for "is anything drawn?"
 MIN_CONTRAST = 0.15  # ink must be this much brighter than the background

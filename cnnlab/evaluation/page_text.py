@@ -32,8 +32,9 @@ CURVES = {"val_accuracy": N_("Validation accuracy"), "accuracy": N_("Training ac
 HEADLINE = N_("**What to look for:** in this course the dense baseline (Flatten → Dense, no "
             "convolution) ends near 97.8% test accuracy, while a small CNN reaches about 99.1%: "
             "less than half the mistakes. CNN A has about as many parameters as the dense "
-            "baseline, so the gain comes from convolutions, not from size. Train the *Dense "
-            "baseline* and a CNN preset on the Train page and see whether your runs agree.")
+            "baseline, so the gain comes from convolutions, not from size. Load the *Dense "
+            "baseline* and a CNN preset on the Design page, train each on the Train page and "
+            "see whether your runs agree.")
 FILTERS_NOTE = N_("Each square is one learned 3×3 (or k×k) kernel of the first convolution, drawn "
                 "red where the weight is positive and blue where it is negative, each scaled to "
                 "its own largest weight. A kernel with red on one side and blue on the other "

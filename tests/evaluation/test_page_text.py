@@ -114,3 +114,9 @@ def test_the_confusion_matrix_as_a_table_is_the_charts_text_alternative():
     cm = np.array([[5, 1], [0, 1234]])
     assert view.confusion_rows(cm) == [{"True digit": "0", "0": "5", "1": "1"},
                                        {"True digit": "1", "0": "0", "1": "1,234"}]
+
+
+def test_the_headline_sends_the_student_to_the_design_page_for_presets():
+    from cnnlab.evaluation.page_text import HEADLINE
+
+    assert "preset on the Design page" in HEADLINE  # presets are not on Train (issue 14.8)

@@ -29,7 +29,7 @@ from cnnlab.classroom.lab_codes import new_lab_code
 from cnnlab.drawing.uploads import read_upload
 from cnnlab.runs.model_file import DEFAULT_MODEL_MISSING, load_model
 from cnnlab.drawing.predict import predict_probabilities, top_k
-from cnnlab.drawing.preprocess import EMPTY_MESSAGE, preprocess_digit
+from cnnlab.drawing.preprocess import EMPTY_MESSAGE, EMPTY_UPLOAD_MESSAGE, preprocess_digit
 from cnnlab.design.spec import Architecture
 from cnnlab.text import percent
 from tests.tiny_runs import DENSE, train_tiny_run
@@ -178,8 +178,11 @@ def test_an_empty_picture_shows_the_prompt_instead_of_a_prediction(at, runs_dir)
     at.session_state["selected_run"] = str(run_named(runs_dir, "tiny conv"))
     upload(at, "blank.png", png(np.zeros((28, 28), np.uint8)))
     assert not at.exception and not at.error
-    assert EMPTY_MESSAGE in [i.value for i in at.info]
+    # an upload is not a canvas: the prompt speaks of the image (issue 14.8)
+    assert [i.value for i in at.info] == [EMPTY_UPLOAD_MESSAGE]
     assert not at.metric
+    upload(at, "tiny.png", png(np.full((3, 3), 255, np.uint8)))
+    assert not at.exception and "canvas" not in " ".join(i.value for i in at.info)
 
 
 def test_a_file_that_is_not_an_image_shows_the_friendly_error(at, runs_dir):

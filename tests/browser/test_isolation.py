@@ -66,7 +66,7 @@ def test_two_students_do_not_see_each_other(server, browser):
         _sees_nothing_of(b, url, lab_b, name, lab_a)
 
         # a made-up (well-formed) lab code is refused, with the way back, and shows nothing
-        made_up = "madeUp" + secrets.token_hex(6)
+        made_up = "madeUp" + secrets.token_hex(8)  # not 18 letters: not read as a mistyped code
         open_page(c, url, "train", made_up)
         expect(c.get_by_text("is not known here: check it, or start a new workspace")).to_be_visible()
         text = page_text(c)

@@ -4,7 +4,6 @@ said so beside the layer, and the design (and its table) follow the field."""
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from cnnlab.classroom.limits import Limits
@@ -13,12 +12,7 @@ from cnnlab.design.field_bounds import bring_into_range
 PAGE = str(Path(__file__).resolve().parents[2] / "views" / "design.py")
 
 
-@pytest.fixture(autouse=True)
-def _fresh_server(tmp_path, monkeypatch):
-    monkeypatch.setenv("CNNLAB_RUNS_DIR", str(tmp_path / "runs"))
-    st.cache_resource.clear()
-    yield
-    st.cache_resource.clear()
+pytestmark = pytest.mark.usefixtures("fresh_server")
 
 
 def test_bring_into_range_says_what_it_did():

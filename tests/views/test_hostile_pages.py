@@ -3,7 +3,6 @@
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from cnnlab.design.presets import get_preset
@@ -11,12 +10,7 @@ from cnnlab.design.presets import get_preset
 PAGE = str(Path(__file__).resolve().parents[2] / "views" / "design.py")
 
 
-@pytest.fixture(autouse=True)
-def _fresh_server(tmp_path, monkeypatch):
-    monkeypatch.setenv("CNNLAB_RUNS_DIR", str(tmp_path / "runs"))
-    st.cache_resource.clear()
-    yield
-    st.cache_resource.clear()
+pytestmark = pytest.mark.usefixtures("fresh_server")
 
 
 @pytest.mark.parametrize("pasted, words", [

@@ -10,16 +10,14 @@ from streamlit.testing.v1 import AppTest
 from cnnlab.classroom import lab_codes
 from cnnlab.classroom import workspace as ws_store
 from cnnlab.design.presets import get_preset
+from tests.views.test_design import load
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 
 @pytest.fixture(autouse=True)
-def runs(tmp_path, monkeypatch):
-    monkeypatch.setenv("CNNLAB_RUNS_DIR", str(tmp_path / "runs"))
-    st.cache_resource.clear()
-    yield tmp_path / "runs"
-    st.cache_resource.clear()
+def runs(fresh_server):
+    return fresh_server
 
 
 def open_design(lab: str | None = None) -> AppTest:
@@ -29,13 +27,6 @@ def open_design(lab: str | None = None) -> AppTest:
         at.query_params["lab"] = lab
     at.run()
     at.switch_page("views/design.py").run()
-    assert not at.exception
-    return at
-
-
-def load(at: AppTest, key: str) -> AppTest:
-    at.selectbox(key="design_preset").select(key).run()
-    at.button(key="design_load_preset").click().run()
     assert not at.exception
     return at
 

@@ -16,8 +16,6 @@ MNIST_SHAPE = (28, 28, 1)
 CLASSES = 10
 # Activations the loss can take: softmax gives probabilities, linear gives logits (from_logits).
 OUTPUT_ACTIVATIONS = ("softmax", "linear")
-# Layers after the last Dense that leave its 10 scores as they are (or zero some while training)
-_PASSIVE = (spec.Dropout,)
 
 
 def trainability_problem(arch: spec.Architecture) -> str | None:
@@ -41,9 +39,11 @@ def trainability_problem(arch: spec.Architecture) -> str | None:
     if out[0] != CLASSES:
         return (f"The last layer gives {out[0]:,} values, but MNIST has 10 classes (the digits "
                 f"0 to 9). Make the last layer Dense(10) with softmax.")
-    last = next((layer for layer in reversed(arch.layers) if not isinstance(layer, _PASSIVE)),
+    last = next((layer for layer in reversed(arch.layers) if not layer.keeps_probabilities),
                 None)
-    activation = getattr(last, "activation", None)
+    if last is None or last.makes_probabilities():
+        return None
+    activation = "relu" if last.type == "ReLU" else getattr(last, "activation", None)
     if activation is not None and activation not in OUTPUT_ACTIVATIONS:
         return (f"The last layer uses {activation}, but the loss needs one free score per digit. "
                 f"Use softmax (probabilities) or linear (scores) on the last Dense(10).")

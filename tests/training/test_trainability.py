@@ -3,7 +3,8 @@
 import pytest
 
 from cnnlab.design.presets import PRESETS
-from cnnlab.design.spec import Architecture, Conv2D, Dense, Dropout, Flatten
+from cnnlab.design.spec import (Activation, Architecture, Conv2D, Dense, Dropout, Flatten,
+                                ReLU)
 from cnnlab.errors import LabError
 from cnnlab.training.queue import JobManager
 from cnnlab.training.config import TrainConfig
@@ -23,6 +24,7 @@ def test_every_preset_can_train(key):
     (SEVEN, "The last layer gives 7 values, but MNIST has 10 classes"),
     (COLOUR, "expects 32x32x3 input images, but the MNIST digits are 28x28x1"),
     (Architecture((Flatten(), Dense(10, "relu"))), "The last layer uses relu"),
+    (Architecture((Flatten(), Dense(10), ReLU())), "The last layer uses relu"),
     (Architecture((Conv2D(4, (3, 3)),)), "This design cannot be built"),
 ])
 def test_each_reason_names_the_problem_and_the_fix(arch, words):
@@ -38,6 +40,8 @@ def test_linear_scores_and_a_final_dropout_are_trainable():
     assert trainability_problem(Architecture((Flatten(), Dense(10)))) is None
     assert trainability_problem(Architecture((Flatten(), Dense(10, "softmax"),
                                               Dropout(0.1)))) is None
+    assert trainability_problem(Architecture((Flatten(), Dense(10),
+                                              Activation("softmax")))) is None
 
 
 def test_the_server_refuses_the_job_with_the_same_message(tmp_path):

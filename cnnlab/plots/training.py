@@ -101,7 +101,8 @@ def _panel_traces(column: int, metric: str, batches: Sequence[Sequence[Any]],
         traces.append(_scatter(
             column, x=[at], y=[test], mode="markers", name=_("test (10,000 unseen images)"),
             legendgroup="test", showlegend=first,
-            marker=dict(size=13, symbol="diamond", color=TEST_COLOR),
+            # open, so the validation square of the same epoch stays visible inside it
+            marker=dict(size=15, symbol="diamond-open", color=TEST_COLOR, line=dict(width=2)),
             hovertemplate=f"test {metric} %{{y:.4f}}<extra></extra>"))
     return traces
 

@@ -75,6 +75,7 @@ def test_progress_figure_traces_equal_the_tracker_history():
         test = trace(fig, "test", col)
         assert list(test.y) == [p.test_loss if metric == "loss" else p.test_accuracy]
         assert list(test.x) == [p.epochs]
+        assert test.marker.symbol == "diamond-open"  # the validation marker shows through
     assert fig.layout.uirevision == "job1"
     assert list(fig.layout.xaxis.range) == [0, p.epochs + 0.1]  # planned span from the start
     assert fig.layout.yaxis2.tickformat == ".0%"

@@ -62,10 +62,12 @@ class RedisJobs:
     def submit(self, owner: str, arch: Architecture, config: TrainConfig, name: str | None = None) -> str:
         """Queue a job after checking the design, the settings and the caps; returns its id."""
         from cnnlab.classroom.caps import check
-        from cnnlab.runs.store import check_owner, sanitize_name
+        from cnnlab.runs.store import check_owner, clean_name
+        from cnnlab.training.trainability import check_trainable
 
         check_owner(owner)
         check(arch, self.limits)
+        check_trainable(arch)  # the same refusal, in the same words, as the local queue
         config.check(self.limits)
         with self._reachable(), self._submit_lock():
             mine = sum(1 for j in self.jobs(owner) if j.active)
@@ -79,7 +81,7 @@ class RedisJobs:
                 raise LabError(f"The training queue is full ({waiting} jobs waiting, "
                                f"max_queue = {self.limits.max_queue}). Try again in a few minutes.")
             job_id, now = secrets.token_hex(8), time.time()
-            record = {"owner": owner, "name": sanitize_name(name), "state": "queued",
+            record = {"owner": owner, "name": clean_name(name), "state": "queued",
                       "created": now, "epochs": config.epochs,
                       "progress": json.dumps(Progress(state="queued", epochs=config.epochs).to_dict())}
             pipe = self.connection.pipeline()

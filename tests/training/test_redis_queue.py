@@ -86,6 +86,11 @@ def test_an_unreachable_redis_is_a_message_not_a_trace(tmp_path):
         backend.jobs("ann")
     with pytest.raises(LabError, match="cannot be reached"):
         backend.submit("ann", DENSE, QUICK)
+    # a design that cannot train is refused first, in the local queue's words (issue 14.2)
+    seven = Architecture.from_dict({"layers": [{"type": "Flatten"},
+                                               {"type": "Dense", "units": 7, "activation": "relu"}]})
+    with pytest.raises(LabError, match="The last layer gives 7 values, but MNIST has 10 classes"):
+        backend.submit("ann", seven, QUICK)
 
 
 def test_two_workers_share_the_queue_live_progress_and_runs_reach_another_process(web, rq_workers):

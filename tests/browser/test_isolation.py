@@ -11,7 +11,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.helpers import (NO_JOB_TEXT, NO_RUNS_TEXT, exceptions, lab_code, open_page,
-                                   page_text, select_options, start_training, watch_training)
+                                   page_text, select_options, start_training, wait_for_app,
+                                   watch_training)
 
 pytestmark = pytest.mark.browser
 
@@ -72,8 +73,9 @@ def test_two_students_do_not_see_each_other(server, browser):
         text = page_text(c)
         assert name not in text and lab_a not in text and not exceptions(c)
         # a malformed code (a path) is refused too; "Start a new workspace" gives a fresh code
-        open_page(c, url, "train", f"../{lab_a}")
-        expect(c.get_by_text("is not known here")).to_be_visible()
+        c.goto(f"{url}/train?lab=../{lab_a}")  # not a code at all: open_page would refuse it
+        wait_for_app(c)
+        expect(c.get_by_text("is not known here: check it")).to_be_visible()
         assert name not in page_text(c)
         c.get_by_role("button", name="Start a new workspace").click()
         expect(c.get_by_text(NO_RUNS_TEXT)).to_be_visible()

@@ -121,8 +121,10 @@ def train(arch: spec.Architecture, config: TrainConfig, data: Mnist, *,
         message = (f"Stopped after {live.completed} of {config.epochs} epoch(s); kept the model "
                    "of the last completed epoch." if live.completed else
                    "Stopped before the first epoch finished, so there is no model to keep.")
+    # The finished job's "trained for" is the same number the run saves as its training time.
     final = tracker.last.replace(state="cancelled" if live.stopped else "done", eta_s=None,
-                                 test_loss=test_loss, test_accuracy=test_acc, message=message)
+                                 elapsed_s=train_seconds, test_loss=test_loss,
+                                 test_accuracy=test_acc, message=message)
     return TrainResult(model=model, progress=final, stopped=live.stopped,
                        epochs_completed=live.completed, test_loss=test_loss,
                        test_accuracy=test_acc, train_seconds=train_seconds,

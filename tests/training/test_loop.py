@@ -45,6 +45,12 @@ def test_streamed_epochs_are_keras_history(trained):
     assert result.params == build_model(TINY).count_params()
 
 
+def test_the_finished_progress_gives_the_training_time_the_run_saves(trained):
+    """The Done line's "trained for" and the runs table's training time are one number."""
+    result, _ = trained
+    assert result.progress.elapsed_s == result.train_seconds > 0
+
+
 def test_reports_come_in_order_and_end_with_evaluation(trained):
     result, reports = trained
     states = [r.state for r in reports]

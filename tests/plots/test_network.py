@@ -71,3 +71,21 @@ def test_figure_is_static_and_unlabelled_axes():
     assert fig.layout.title.text == "Recommended"
     assert fig.layout.xaxis.visible is False and fig.layout.yaxis.visible is False
     assert fig.layout.xaxis.fixedrange and fig.layout.yaxis.fixedrange
+
+
+@pytest.mark.parametrize("key", list(PRESETS))
+@pytest.mark.parametrize("trace", ["layer", "output shape"])
+def test_labels_on_one_row_never_run_into_each_other(key, trace):
+    """Issue 14: Small AlexNet's labels ran together ("Dense 256Dense 256"). On the Design page
+    the picture is about 1,100 px wide and a 12 px label character about 7 px wide, so two
+    labels on one row need half their widths of room between their centres."""
+    fig = network_figure(analyze(get_preset(key).arch))
+    labels = _trace(fig, trace)
+    low, high = fig.layout.xaxis.range
+    char = 7.0 * (high - low) / 1100  # drawing units per character
+    rows: dict[float, list[tuple[float, str]]] = {}
+    for x, y, text in zip(labels.x, labels.y, labels.text):
+        rows.setdefault(y, []).append((x, text))
+    for row in rows.values():
+        for (xa, a), (xb, b) in zip(row, row[1:]):
+            assert xb - xa >= char * (len(a) + len(b)) / 2, (a, b)

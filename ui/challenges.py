@@ -19,6 +19,7 @@ from cnnlab.classroom.challenges import ChallengeView
 from cnnlab.classroom.limits import Limits
 from cnnlab.design.diff import diff_rows
 from cnnlab.errors import LabError
+from cnnlab.i18n import _, language
 from cnnlab.runs import store as runstore
 from ui import resources
 from ui import session
@@ -46,7 +47,7 @@ def open_challenges() -> list[ChallengeView]:
     try:
         return core.challenges(resources.database())
     except LabError as err:
-        st.warning(f"Challenges are unavailable: {err}", icon=":material/cloud_off:")
+        st.warning(_("Challenges are unavailable: {error}").format(error=err), icon=":material/cloud_off:")
         return []
 
 
@@ -61,10 +62,10 @@ def challenges_box(owner: str) -> None:
     if not options:
         return
     with st.container(border=True):
-        st.markdown("**Open challenges from your teacher**")
+        st.markdown(_("**Open challenges from your teacher**"))
         for c in options:
             st.text(f"• {c.title} ({c.caps_text()})")
-        st.page_link(PAGE, label="Take part: Challenges", icon=":material/emoji_events:",
+        st.page_link(PAGE, label=_("Take part: Challenges"), icon=":material/emoji_events:",
                      query_params={"lab": owner})
 
 
@@ -78,13 +79,13 @@ def training_limits(owner: str, server: Limits) -> tuple[ChallengeView | None, L
     if st.session_state.get(CHOSEN_KEY) not in ids:
         st.session_state[CHOSEN_KEY] = None
     with st.container(border=True):
-        st.selectbox("Training for a challenge?", ids, key=CHOSEN_KEY,
-                     format_func=lambda i: "No, just practising" if i is None else titles[i])
+        st.selectbox(_("Training for a challenge?"), ids, key=CHOSEN_KEY,
+                     format_func=lambda i: _("No, just practising") if i is None else titles[i])
         current = chosen(options)
         if current is not None:
-            st.caption(f"This challenge allows {current.caps_text()}; the settings below are "
-                       "held within them.")
-            st.page_link(PAGE, label="See the challenge and its leaderboard",
+            st.caption(_("This challenge allows {caps}; the settings below are held within "
+                         "them.").format(caps=current.caps_text()))
+            st.page_link(PAGE, label=_("See the challenge and its leaderboard"),
                          icon=":material/emoji_events:", query_params={"lab": owner})
     return current, (current.limits(server) if current else server)
 
@@ -103,28 +104,30 @@ def submit_form(owner: str, current: ChallengeView) -> None:
     mine = [r for r in runstore.list_runs(config.runs_dir, owner)
             if r.status in ("complete", "cancelled")]
     if not mine:
-        st.caption("Train a run first (on the Train page, choosing this challenge); then submit "
-                   "it here.")
+        st.caption(_("Train a run first (on the Train page, choosing this challenge); then "
+                     "submit it here."))
         return
     labels = {r.run_id: f"{r.name} ({r.created[:16].replace('T', ' ')})" for r in mine}
     with st.form(f"submit_{current.id}"):
-        run_id = st.selectbox("Your run", list(labels), format_func=labels.get)
-        name = st.text_input("Display name on the leaderboard", max_chars=core.MAX_DISPLAY_NAME,
-                             help="Any name you like; others see it beside your result.")
-        sent = st.form_submit_button("Submit to this challenge", type="primary",
+        run_id = st.selectbox(_("Your run"), list(labels), format_func=labels.get)
+        name = st.text_input(_("Display name on the leaderboard"),
+                             max_chars=core.MAX_DISPLAY_NAME,
+                             help=_("Any name you like; others see it beside your result."))
+        sent = st.form_submit_button(_("Submit to this challenge"), type="primary",
                                      icon=":material/upload:")
     if not sent:
         return
     run_dir = config.runs_dir / owner / run_id
     try:
-        with st.spinner("Measuring your run on the 10,000 test digits..."):
+        with st.spinner(_("Measuring your run on the 10,000 test digits...")):
             resources.settle_keras()  # measuring may load the run's model in this server
             core.submit_run(resources.database(), current.id, owner, run_dir, name,
                             config.runs_dir, data=resources.mnist())
     except LabError as err:
         st.error(str(err), icon=":material/block:")
     else:
-        st.success("Submitted: the server measured your run; find it on the leaderboard below.")
+        st.success(_("Submitted: the server measured your run; find it on the leaderboard "
+                     "below."))
 
 
 @st.fragment(run_every=REFRESH_S)
@@ -132,19 +135,21 @@ def live_leaderboard(challenge_id: int, viewer: str | None) -> None:
     """The board, redrawn every few seconds as classmates submit."""
     entries = board.leaderboard(resources.database(), challenge_id, viewer=viewer)
     if not entries:
-        st.caption("No submissions yet.")
+        st.caption(_("No submissions yet."))
         return
     me = board.own_rank(entries)
     if viewer is not None:
-        st.metric("Your rank", "not ranked yet" if me is None else f"{me.rank} of {len(entries)}")
-    st.plotly_chart(_figure(tuple(entries)), key=f"board_fig_{challenge_id}",
+        st.metric(_("Your rank"), _("not ranked yet") if me is None
+                  else _("{rank} of {n}").format(rank=me.rank, n=len(entries)))
+    st.plotly_chart(_figure(tuple(entries), language()), key=f"board_fig_{challenge_id}",
                     config={"displayModeBar": False})
     st.dataframe(board.rows(entries), hide_index=True, key=f"board_table_{challenge_id}")
 
 
 @functools.lru_cache(maxsize=256)
-def _figure(entries: tuple[board.Entry, ...]):
-    """Built once per distinct board (and viewer): most 5-second refreshes find nothing new."""
+def _figure(entries: tuple[board.Entry, ...], lang: str):
+    """Built once per distinct board, viewer and language: most 5-second refreshes find nothing
+    new. `lang` is part of the cache key only; the figure's words follow the page's language."""
     from cnnlab.plots.leaderboard import leaderboard_figure  # Plotly only where a board shows
 
     return leaderboard_figure(entries)
@@ -158,9 +163,9 @@ def design_diff(challenge_id: int) -> None:
     names = {e.submission_id: f"#{e.rank} {e.display_name}" for e in entries}
     ids = list(names)
     left, right = st.columns(2)
-    a = left.selectbox("Left design", ids, index=0, format_func=names.get,
+    a = left.selectbox(_("Left design"), ids, index=0, format_func=names.get,
                        key=f"diff_left_{challenge_id}")
-    b = right.selectbox("Right design", ids, index=1, format_func=names.get,
+    b = right.selectbox(_("Right design"), ids, index=1, format_func=names.get,
                         key=f"diff_right_{challenge_id}")
     db = resources.database()
     (_, arch_a), (_, arch_b) = board.published_design(db, a), board.published_design(db, b)

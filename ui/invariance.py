@@ -12,6 +12,7 @@ import streamlit as st
 from cnnlab.classroom.settings import Settings
 from cnnlab.drawing.predict import predict_probabilities
 from cnnlab.errors import LabError
+from cnnlab.i18n import _
 from ui import draw as draw_glue
 from ui import resources
 
@@ -27,10 +28,11 @@ def pick_models(config: Settings, owner: str) -> dict[str, str]:
     default = [p for p in options if (Path(p) / "model.keras").is_file()][:2]
     kept = [p for p in st.session_state.get(MODELS_KEY, default) if p in options]
     st.session_state[MODELS_KEY] = kept
-    chosen = st.multiselect("Models to compare", list(options), format_func=options.get,
+    chosen = st.multiselect(_("Models to compare"), list(options), format_func=options.get,
                             key=MODELS_KEY, max_selections=MAX_MODELS,
-                            help="The shipped model and your runs: try a dense baseline against a "
-                                 "CNN, or the same design trained with and without augmentation.")
+                            help=_("The shipped model and your runs: try a dense baseline "
+                                   "against a CNN, or the same design trained with and without "
+                                   "augmentation."))
     return {p: options[p] for p in chosen}
 
 

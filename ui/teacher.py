@@ -10,13 +10,16 @@ from cnnlab.classroom import challenges as core
 from cnnlab.classroom import glance
 from cnnlab.classroom import teacher_auth
 from cnnlab.errors import LabError
+from cnnlab.i18n import N_, _
 from ui import challenges as student_glue
 from ui import resources
 from ui import session
 
 TEACHER_KEY = "teacher_signed_in"
-CAP_FIELDS = (("max_epochs", "Most epochs"), ("max_subset", "Most training images"),
-              ("max_layers", "Most layers"), ("max_params", "Most parameters"))
+CAP_FIELDS = (("max_epochs", N_("Most epochs")), ("max_subset", N_("Most training images")),
+              ("max_layers", N_("Most layers")), ("max_params", N_("Most parameters")))
+JOB_STATES = {"queued": N_("Trainings queued"), "running": N_("Trainings running"),
+              "done": N_("Trainings done"), "stopped or failed": N_("Trainings stopped or failed")}
 
 
 def signed_in() -> bool:
@@ -29,8 +32,8 @@ def gate(client: str) -> bool:
     if signed_in():
         return True
     with st.form("teacher_login"):
-        password = st.text_input("Teacher's password", type="password")
-        sent = st.form_submit_button("Open the teacher's page", icon=":material/lock_open:")
+        password = st.text_input(_("Teacher's password"), type="password")
+        sent = st.form_submit_button(_("Open the teacher's page"), icon=":material/lock_open:")
     if sent:
         result = teacher_auth.attempt_login(resources.database(), client, password,
                                             resources.settings().teacher_password_hash)
@@ -42,7 +45,7 @@ def gate(client: str) -> bool:
 
 
 def sign_out() -> None:
-    if st.button("Sign out", icon=":material/logout:"):
+    if st.button(_("Sign out"), icon=":material/logout:"):
         st.session_state.pop(TEACHER_KEY, None)
         st.rerun()
 
@@ -50,16 +53,17 @@ def sign_out() -> None:
 def publish_form() -> None:
     """A new challenge: title, text, optional caps, optionally the current design handed out."""
     with st.form("publish_challenge", clear_on_submit=True):
-        title = st.text_input("Title", max_chars=core.MAX_TITLE,
-                              placeholder="e.g. 98.5% test accuracy with under 20,000 parameters")
-        text = st.text_area("What to do", placeholder="The task in a few sentences (markdown).")
-        hand_out = st.checkbox("Hand out the design now open on the Design page as the "
-                               "starting design")
-        st.caption("Caps (0 = the server's own cap):")
+        title = st.text_input(_("Title"), max_chars=core.MAX_TITLE,
+                              placeholder=_("e.g. 98.5% test accuracy with under 20,000 parameters"))
+        text = st.text_area(_("What to do"),
+                            placeholder=_("The task in a few sentences (markdown)."))
+        hand_out = st.checkbox(_("Hand out the design now open on the Design page as the "
+                                 "starting design"))
+        st.caption(_("Caps (0 = the server's own cap):"))
         cols = st.columns(len(CAP_FIELDS))
-        caps = {name: col.number_input(label, min_value=0, step=1, value=0, key=f"cap_{name}")
+        caps = {name: col.number_input(_(label), min_value=0, step=1, value=0, key=f"cap_{name}")
                 for col, (name, label) in zip(cols, CAP_FIELDS)}
-        sent = st.form_submit_button("Publish", type="primary", icon=":material/campaign:")
+        sent = st.form_submit_button(_("Publish"), type="primary", icon=":material/campaign:")
     if not sent:
         return
     try:
@@ -69,7 +73,7 @@ def publish_form() -> None:
     except LabError as err:
         st.error(str(err))
     else:
-        st.success("Published: students see it on Home, Train and Challenges.")
+        st.success(_("Published: students see it on Home, Train and Challenges."))
 
 
 def challenge_list() -> None:
@@ -77,12 +81,14 @@ def challenge_list() -> None:
     db = resources.database()
     everything = core.challenges(db, only_open=False)
     if not everything:
-        st.caption("No challenges yet.")
+        st.caption(_("No challenges yet."))
         return
     for c in everything:
-        with st.expander(f"{c.title} ({'open' if c.is_open else 'closed'})", expanded=c.is_open):
-            st.caption(f"Caps: {c.caps_text()}")
-            label = "Close it" if c.is_open else "Open it again"
+        state = _("open") if c.is_open else _("closed")
+        with st.expander(_("{title} ({state})").format(title=c.title, state=state),
+                         expanded=c.is_open):
+            st.caption(_("Caps: {caps}").format(caps=c.caps_text()))
+            label = _("Close it") if c.is_open else _("Open it again")
             if st.button(label, key=f"toggle_{c.id}"):
                 core.set_open(db, c.id, not c.is_open)
                 st.rerun()
@@ -97,18 +103,18 @@ def class_at_a_glance() -> None:
     jobs = [j for code in active for j in resources.job_manager().jobs(code)]
     counts = glance.job_counts(jobs)
     cols = st.columns(5)
-    cols[0].metric("Active students", len(active),
-                   help="Browsers that opened a page in the last 10 minutes (yours too).")
+    cols[0].metric(_("Active students"), len(active),
+                   help=_("Browsers that opened a page in the last 10 minutes (yours too)."))
     for col, (state, number) in zip(cols[1:], counts.items()):
-        col.metric(f"Trainings {state}", number)
+        col.metric(_(JOB_STATES[state]), number)
     mistakes = glance.common_mistakes(glance.submitted_warnings(db)
                                       + glance.trained_warnings(config.runs_dir, active))
-    st.markdown("**Most common design mistakes** (from the warnings of trained and submitted "
-                "designs)")
+    st.markdown(_("**Most common design mistakes** (from the warnings of trained and submitted "
+                  "designs)"))
     if mistakes:
-        st.dataframe([{"Designs": n, "Warning": w} for w, n in mistakes], hide_index=True)
+        st.dataframe([{_("Designs"): n, _("Warning"): w} for w, n in mistakes], hide_index=True)
     else:
-        st.caption("No warnings in the class's designs so far.")
-    st.download_button("Download every result (CSV)", glance.results_csv(db),
+        st.caption(_("No warnings in the class's designs so far."))
+    st.download_button(_("Download every result (CSV)"), glance.results_csv(db),
                        file_name="cnnlab-results.csv", mime="text/csv",
                        icon=":material/download:")

@@ -43,7 +43,6 @@ FIELDS = {"optimizer": "train_optimizer", "learning_rate": "train_lr", "momentum
           "validation_split": "train_val_split", "label_format": "train_labels",
           "subset": "train_subset", "seed": "train_seed", "augment": "train_augment",
           "lr_schedule": "train_lr_schedule"}
-AUGMENT_HELP = augmentation.DESCRIPTION
 PLOT_CONFIG = {"displayModeBar": False}
 DOWNLOAD_HELP = {"model.keras": N_("The trained network with its weights; in Python, "
                                    "keras.models.load_model(path) loads it."),
@@ -126,7 +125,7 @@ def settings_form(limits: Limits, blocked: bool = False) -> tuple[dict[str, Any]
             st.radio(_("Labels and loss"), LABEL_FORMATS, key="train_labels",
                      format_func=lambda f: _(view.LABEL_HELP[f]))
             st.caption(_(view.LABEL_NOTE))
-            st.toggle(_("Augment the training images"), key="train_augment", help=_(AUGMENT_HELP))
+            st.toggle(_("Augment the training images"), key="train_augment", help=augmentation.description())
             st.caption(_("Augmentation: random turns, shifts, resizing, slant and stroke width, "
                          "new every epoch. Train a design with and without it and compare both "
                          "in the **Invariance lab**."))

@@ -82,8 +82,8 @@ with right:
         st.subheader(_("What the model reads"))
         doubt = doubts(steps.final28, steps.cropped, probs)
         if doubt.doubtful:
-            st.warning("**This does not look like a digit.** A digit classifier always answers "
-                       "with a digit, so read its guess below with care: "
+            st.warning(_("**This does not look like a digit.** A digit classifier always "
+                         "answers with a digit, so read its guess below with care:") + " "
                        + " ".join(f"{reason[0].upper()}{reason[1:]}" for reason in doubt.reasons),
                        icon=":material/help:")
         for column, (rank, (digit, p)) in zip(st.columns(3), enumerate(top_k(probs, 3))):

@@ -3,21 +3,22 @@
 
 import streamlit as st
 
+from cnnlab.i18n import _
 from ui import session
 from ui import teacher as glue
 
 client = session.student_id()  # this browser's lab code: wrong passwords are counted by it
-st.title("Teacher")
+st.title(_("Teacher"))
 if not glue.gate(client):
-    st.caption("This page is for the teacher. Students: your work is on the other pages.")
+    st.caption(_("This page is for the teacher. Students: your work is on the other pages."))
     st.stop()
 
 glue.sign_out()
-st.subheader("The class at a glance")
+st.subheader(_("The class at a glance"))
 glue.class_at_a_glance()
 
-st.subheader("Publish a challenge")
+st.subheader(_("Publish a challenge"))
 glue.publish_form()
 
-st.subheader("Challenges and leaderboards")
+st.subheader(_("Challenges and leaderboards"))
 glue.challenge_list()

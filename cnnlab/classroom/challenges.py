@@ -22,12 +22,14 @@ from cnnlab.classroom.db.models import Challenge, Submission
 from cnnlab.classroom.limits import Limits
 from cnnlab.design.spec import Architecture
 from cnnlab.errors import LabError
+from cnnlab.i18n import N_, _
+from cnnlab.text import count
 
 if TYPE_CHECKING:
     from cnnlab.training.mnist import Mnist
 
-CAP_WORDS = {"max_epochs": "epochs", "max_subset": "training images", "max_layers": "layers",
-             "max_params": "parameters"}  # what each cap counts, in words
+CAP_WORDS = {"max_epochs": N_("epochs"), "max_subset": N_("training images"),
+             "max_layers": N_("layers"), "max_params": N_("parameters")}  # what each cap counts
 CAPS = tuple(CAP_WORDS)
 MAX_TITLE = 120
 MAX_DISPLAY_NAME = 40
@@ -50,8 +52,8 @@ class ChallengeView:
         return server.replace(**{k: min(v, getattr(server, k)) for k, v in self.caps.items()})
 
     def caps_text(self) -> str:
-        return ", ".join(f"at most {v:,} {CAP_WORDS[k]}" for k, v in self.caps.items()) \
-            or "no caps"
+        return _(", ").join(_("at most {n} {what}").format(n=count(v), what=_(CAP_WORDS[k]))
+                            for k, v in self.caps.items()) or _("no caps")
 
 
 def publish(db: Database, title: str, text: str = "", starting_design: Architecture | None = None,
@@ -59,14 +61,15 @@ def publish(db: Database, title: str, text: str = "", starting_design: Architect
     """Store a new open challenge; returns its id. Caps left None are not applied."""
     title = _one_line(title)[:MAX_TITLE]
     if not title:
-        raise LabError("A challenge needs a title; write one, e.g. \"98.5% with under 20,000 "
-                       "parameters\".")
+        raise LabError(_("A challenge needs a title; write one, e.g. \"98.5% with under 20,000 "
+                         "parameters\"."))
     unknown = set(caps) - set(CAPS)
     if unknown:
         raise ValueError(f"unknown caps {sorted(unknown)}")
     for name, value in caps.items():
         if value is not None and (not isinstance(value, int) or value < 1):
-            raise LabError(f"The cap {name} must be a whole number of at least 1; got {value!r}.")
+            raise LabError(_("The cap {name} must be a whole number of at least 1; got "
+                             "{value}.").format(name=name, value=repr(value)))
     if starting_design is not None:
         from cnnlab.design.arithmetic import analyze
 
@@ -84,7 +87,7 @@ def set_open(db: Database, challenge_id: int, is_open: bool) -> None:
     with db.session.begin() as s:
         row = s.get(Challenge, challenge_id)
         if row is None:
-            raise LabError("There is no such challenge; it may have been deleted.")
+            raise LabError(_("There is no such challenge; it may have been deleted."))
         row.is_open = is_open
 
 
@@ -101,7 +104,7 @@ def challenge(db: Database, challenge_id: int) -> ChallengeView:
     with db.session() as s:
         row = s.get(Challenge, challenge_id)
         if row is None:
-            raise LabError("There is no such challenge; it may have been deleted.")
+            raise LabError(_("There is no such challenge; it may have been deleted."))
         return _view(row)
 
 
@@ -114,8 +117,9 @@ def clean_display_name(name: object) -> str:
     text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C")  # no control chars
     text = text[:MAX_DISPLAY_NAME].strip()
     if not text:
-        raise LabError("Choose a display name for the leaderboard (any name you like, up to "
-                       f"{MAX_DISPLAY_NAME} characters; it need not be your real name).")
+        raise LabError(_("Choose a display name for the leaderboard (any name you like, up to "
+                         "{n} characters; it need not be your real name).").format(
+                             n=MAX_DISPLAY_NAME))
     return text
 
 
@@ -127,9 +131,10 @@ def check_run_caps(chosen: ChallengeView, run) -> None:
               "max_layers": len(run.arch.layers), "max_params": analyze(run.arch).total_params}
     for name, cap in chosen.caps.items():
         if values[name] > cap:
-            raise LabError(f"This run used {values[name]:,} {CAP_WORDS[name]}, but the challenge "
-                           f"allows at most {cap:,}. Train again for this challenge (the Train "
-                           "page applies its caps) and submit that run.")
+            raise LabError(_("This run used {used} {what}, but the challenge allows at most "
+                             "{cap}. Train again for this challenge (the Train page applies its "
+                             "caps) and submit that run.").format(
+                                 used=count(values[name]), what=_(CAP_WORDS[name]), cap=count(cap)))
 
 
 def submit_run(db: Database, challenge_id: int, lab_code: str, run_dir: str | Path,
@@ -142,11 +147,12 @@ def submit_run(db: Database, challenge_id: int, lab_code: str, run_dir: str | Pa
     name = clean_display_name(display_name)
     chosen = challenge(db, challenge_id)
     if not chosen.is_open:
-        raise LabError("This challenge is closed; it takes no more submissions.")
+        raise LabError(_("This challenge is closed; it takes no more submissions."))
     mine = owner_dir(Path(runs_dir), lab_code).resolve()
     path = Path(run_dir).resolve()
     if path.parent != mine:
-        raise LabError("You can only submit one of your own runs (from your lab code's run list).")
+        raise LabError(_("You can only submit one of your own runs (from your lab code's run "
+                         "list)."))
     run = load_run(path)
     check_run_caps(chosen, run)
     summary = analyze(run.arch)

@@ -15,6 +15,7 @@ from cnnlab.classroom.db.engine import Database
 from cnnlab.classroom.db.models import Submission
 from cnnlab.design.spec import Architecture
 from cnnlab.errors import LabError
+from cnnlab.i18n import _
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,9 @@ def published_design(db: Database, submission_id: int) -> tuple[str, Architectur
 
 def rows(entries: list[Entry]) -> list[dict[str, object]]:
     """Table rows for a page: plain values, shown as text (never as markup)."""
-    return [{"Rank": e.rank, "Name": e.display_name + (" (you)" if e.is_you else ""),
-             "Test accuracy": f"{e.accuracy:.2%}", "Parameters": f"{e.params:,}",
-             "Training time": "" if e.train_seconds is None else f"{e.train_seconds:.1f} s",
-             "Pareto front": "★" if e.pareto else ""} for e in entries]
+    return [{_("Rank"): e.rank,
+             _("Name"): e.display_name + (_(" (you)") if e.is_you else ""),
+             _("Test accuracy"): f"{e.accuracy:.2%}", _("Parameters"): f"{e.params:,}",
+             _("Training time"): "" if e.train_seconds is None
+             else _("{seconds} s").format(seconds=f"{e.train_seconds:.1f}"),
+             _("Pareto front"): "★" if e.pareto else ""} for e in entries]

@@ -22,6 +22,7 @@ from sqlalchemy import delete, func, select
 from cnnlab.classroom.db.engine import Database
 from cnnlab.classroom.db.models import LoginAttempt
 from cnnlab.errors import LabError
+from cnnlab.i18n import _
 
 SCHEME = "scrypt"
 N, R, P = 2**14, 8, 1  # about 16 MB and 30-60 ms per check: cheap for one login, dear for guessing
@@ -35,8 +36,8 @@ CLASS_FAILURES = 30  # failures from all clients in WINDOW before everyone waits
 def hash_password(password: str, salt: bytes | None = None) -> str:
     """`scrypt$N$r$p$salt$hash`, both base64: what goes into the settings."""
     if len(password) < MIN_LENGTH:
-        raise LabError(f"The teacher's password must have at least {MIN_LENGTH} characters; "
-                       "choose a longer one.")
+        raise LabError(_("The teacher's password must have at least {n} characters; choose a "
+                         "longer one.").format(n=MIN_LENGTH))
     salt = secrets.token_bytes(16) if salt is None else salt
     digest = hashlib.scrypt(password.encode(), salt=salt, n=N, r=R, p=P, dklen=32)
     return "$".join((SCHEME, str(N), str(R), str(P), _b64(salt), _b64(digest)))
@@ -95,13 +96,13 @@ def attempt_login(db: Database, client: str, password: str, stored_hash: str | N
                   now: datetime | None = None) -> LoginResult:
     """Check one try: refused unheard while the client must wait, recorded either way."""
     if not stored_hash:
-        return LoginResult(False, "No teacher password is set on this server. The teacher sets "
-                                  "one with `python -m cnnlab teacher-password`.")
+        return LoginResult(False, _("No teacher password is set on this server. The teacher "
+                                    "sets one with `python -m cnnlab teacher-password`."))
     now = now or datetime.now(timezone.utc)
     wait = seconds_to_wait(db, client, now)
     if wait:
-        return LoginResult(False, f"Too many wrong passwords: wait {wait} s before trying again.",
-                           wait)
+        return LoginResult(False, _("Too many wrong passwords: wait {seconds} s before trying "
+                                    "again.").format(seconds=wait), wait)
     ok = check_password(password, stored_hash)
     with db.session.begin() as s:
         s.add(LoginAttempt(client=client[:64], ok=ok, at=now))
@@ -109,10 +110,12 @@ def attempt_login(db: Database, client: str, password: str, stored_hash: str | N
             s.execute(delete(LoginAttempt).where(LoginAttempt.client == client,
                                                  LoginAttempt.ok.is_(False)))
     if ok:
-        return LoginResult(True, "Welcome, teacher.")
+        return LoginResult(True, _("Welcome, teacher."))
     wait = seconds_to_wait(db, client, now)
-    return LoginResult(False, "That is not the teacher's password." +
-                       (f" Wait {wait} s before trying again." if wait else ""), wait)
+    message = (_("That is not the teacher's password. Wait {seconds} s before trying "
+                 "again.").format(seconds=wait) if wait
+               else _("That is not the teacher's password."))
+    return LoginResult(False, message, wait)
 
 
 def _b64(data: bytes) -> str:

@@ -10,12 +10,17 @@ from itertools import zip_longest
 from cnnlab.design.arithmetic import LayerStats, analyze
 from cnnlab.design.spec import Architecture
 from cnnlab.design.table import shape_text
+from cnnlab.i18n import _, ngettext
 
 
 def _cells(stats: LayerStats | None) -> tuple[str, str, str]:
     if stats is None:
         return "", "", ""
     return stats.label, shape_text(stats.output_shape), f"{stats.params:,}"
+
+
+def _layers(n: int) -> str:
+    return ngettext("{n} layer", "{n} layers", n).format(n=n)
 
 
 def diff_rows(left: Architecture, right: Architecture) -> list[dict[str, str]]:
@@ -26,11 +31,11 @@ def diff_rows(left: Architecture, right: Architecture) -> list[dict[str, str]]:
         lx, sx, px = _cells(x)
         ly, sy, py = _cells(y)
         same = x is not None and y is not None and (lx, sx, px) == (ly, sy, py)
-        out.append({"#": str(position), "Left layer": lx, "Left shape": sx, "Left params": px,
-                    "Right layer": ly, "Right shape": sy, "Right params": py,
-                    "Same": "=" if same else "≠"})
-    out.append({"#": "Total", "Left layer": f"{len(a.layers)} layers", "Left shape": "",
-                "Left params": f"{a.total_params:,}", "Right layer": f"{len(b.layers)} layers",
-                "Right shape": "", "Right params": f"{b.total_params:,}",
-                "Same": "=" if a.total_params == b.total_params else "≠"})
+        out.append({"#": str(position), _("Left layer"): lx, _("Left shape"): sx,
+                    _("Left params"): px, _("Right layer"): ly, _("Right shape"): sy,
+                    _("Right params"): py, _("Same"): "=" if same else "≠"})
+    out.append({"#": _("Total"), _("Left layer"): _layers(len(a.layers)), _("Left shape"): "",
+                _("Left params"): f"{a.total_params:,}", _("Right layer"): _layers(len(b.layers)),
+                _("Right shape"): "", _("Right params"): f"{b.total_params:,}",
+                _("Same"): "=" if a.total_params == b.total_params else "≠"})
     return out

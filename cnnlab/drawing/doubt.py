@@ -21,6 +21,8 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
+from cnnlab.i18n import _
+
 MIN_CONFIDENCE = 0.80  # below this highest probability, the model itself is unsure
 MAX_FILL = 0.31  # share of the 28x28 field that is ink (> 0.3); MNIST digits: 0.14 typical, 0.26 at most
 GRID = 48  # the cropped ink is looked at on a grid this big for its pieces
@@ -83,12 +85,13 @@ def doubts(final28: np.ndarray, cropped: np.ndarray, probs: np.ndarray) -> Doubt
     pieces, side_by_side = ink_pieces(cropped)
     reasons = []
     if side_by_side:
-        reasons.append("the ink is in separate pieces side by side: is it more than one digit? "
-                       "Draw one digit at a time.")
+        reasons.append(_("the ink is in separate pieces side by side: is it more than one "
+                         "digit? Draw one digit at a time."))
     if fill > MAX_FILL:
-        reasons.append(f"the ink fills {fill:.0%} of the box, much more than a digit's strokes "
-                       "(MNIST digits: about 14%): is it a scribble or a blob?")
+        reasons.append(_("the ink fills {fill} of the box, much more than a digit's strokes "
+                         "(MNIST digits: about 14%): is it a scribble or a blob?").format(
+                             fill=f"{fill:.0%}"))
     if confidence < MIN_CONFIDENCE:
-        reasons.append(f"the model is unsure: its best guess has only {confidence:.0%}, where it gives "
-                       "most real digits over 90%.")
+        reasons.append(_("the model is unsure: its best guess has only {confidence}, where it "
+                         "gives most real digits over 90%.").format(confidence=f"{confidence:.0%}"))
     return Doubt(confidence, fill, pieces, side_by_side, tuple(reasons))

@@ -22,6 +22,7 @@ from typing import Any, Callable
 import numpy as np
 
 from cnnlab.errors import LabError
+from cnnlab.i18n import N_
 from cnnlab.evaluation import transforms
 
 CACHE_FILE = "robustness.json"
@@ -35,7 +36,7 @@ class Family:
     """One kind of change, the strengths it is tried at, and how much handwriting varies by it."""
 
     key: str
-    title: str
+    title: str  # English, marked with N_(): pages show _(fam.title)
     unit: str
     neutral: float | None  # the strength that leaves a digit unchanged (None: no such strength)
     strengths: tuple[float, ...]
@@ -44,21 +45,21 @@ class Family:
 
 
 FAMILIES: tuple[Family, ...] = (
-    Family("shift", "Shift", "pixels", 0, (1, 2, 3, 4, 5), (0, 3),
+    Family("shift", N_("Shift"), N_("pixels"), 0, (1, 2, 3, 4, 5), (0, 3),
            "moved left, right, up or down (a quarter of the digits each way), whole pixels"),
-    Family("rotate", "Rotation", "degrees", 0, (-30, -20, -15, -10, -5, 5, 10, 15, 20, 30), (-15, 15),
+    Family("rotate", N_("Rotation"), N_("degrees"), 0, (-30, -20, -15, -10, -5, 5, 10, 15, 20, 30), (-15, 15),
            "turned around the image centre; positive is counter-clockwise"),
-    Family("scale", "Scale", "times", 1, (0.6, 0.7, 0.8, 0.9, 1.1, 1.2, 1.3, 1.4), (0.8, 1.2),
+    Family("scale", N_("Scale"), N_("times"), 1, (0.6, 0.7, 0.8, 0.9, 1.1, 1.2, 1.3, 1.4), (0.8, 1.2),
            "made smaller or larger around the image centre"),
-    Family("slant", "Slant", "shear", 0, (-0.4, -0.2, 0.2, 0.4), (-0.2, 0.2),
+    Family("slant", N_("Slant"), N_("shear"), 0, (-0.4, -0.2, 0.2, 0.4), (-0.2, 0.2),
            "slanted like italics (positive leans right)"),
-    Family("stroke", "Stroke width", "-1 thin .. +2 very thick", 0, (-1, -0.5, 0.5, 1, 1.5, 2), (-1, 1),
+    Family("stroke", N_("Stroke width"), N_("-1 thin .. +2 very thick"), 0, (-1, -0.5, 0.5, 1, 1.5, 2), (-1, 1),
            "strokes eroded (negative) or dilated (positive) with a 3x3 neighbourhood"),
-    Family("blur", "Blur", "sigma (pixels)", 0, (0.5, 1, 1.5, 2), None,
+    Family("blur", N_("Blur"), N_("sigma (pixels)"), 0, (0.5, 1, 1.5, 2), None,
            "Gaussian blur, like an out-of-focus photo"),
-    Family("noise", "Noise", "standard deviation", 0, (0.1, 0.2, 0.3, 0.4), None,
+    Family("noise", N_("Noise"), N_("standard deviation"), 0, (0.1, 0.2, 0.3, 0.4), None,
            "Gaussian noise added to every pixel (seeded)"),
-    Family("drawn", "Drawn with the mouse", "pen width (canvas pixels)", None, (10, 18, 26, 34),
+    Family("drawn", N_("Drawn with the mouse"), N_("pen width (canvas pixels)"), None, (10, 18, 26, 34),
            (10, 34), "redrawn on the 280x280 canvas at a random size and place, then prepared "
                      "as the Draw page prepares a drawing"),
 )

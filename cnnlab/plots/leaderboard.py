@@ -13,6 +13,7 @@ from typing import Sequence
 import plotly.graph_objects as go
 
 from cnnlab.classroom.leaderboard import Entry
+from cnnlab.i18n import _
 from cnnlab.plots.evaluation import params_accuracy_axes
 
 FRONT_COLOR = "#d62728"
@@ -20,9 +21,11 @@ OTHER_COLOR = "#9aa5b1"
 
 
 def _hover(e: Entry) -> str:
-    seconds = "" if e.train_seconds is None else f"<br>{e.train_seconds:.1f} s of training"
-    return (f"#{e.rank} {html.escape(e.display_name)}<br>{e.params:,} parameters"
-            f"<br>test accuracy {e.accuracy:.2%}{seconds}")
+    seconds = "" if e.train_seconds is None else "<br>" + _("{seconds} s of training").format(
+        seconds=f"{e.train_seconds:.1f}")
+    return (f"#{e.rank} {html.escape(e.display_name)}<br>"
+            + _("{params} parameters").format(params=f"{e.params:,}") + "<br>"
+            + _("test accuracy {accuracy}").format(accuracy=f"{e.accuracy:.2%}") + seconds)
 
 
 def leaderboard_figure(entries: Sequence[Entry], height: int = 400) -> go.Figure:
@@ -32,15 +35,15 @@ def leaderboard_figure(entries: Sequence[Entry], height: int = 400) -> go.Figure
     you = [e for e in entries if e.is_you]
     traces = [
         dict(type="scatter", x=[e.params for e in others], y=[e.accuracy for e in others],
-             mode="markers", name="other runs", marker=dict(size=11, color=OTHER_COLOR),
+             mode="markers", name=_("other runs"), marker=dict(size=11, color=OTHER_COLOR),
              hovertext=[_hover(e) for e in others], hoverinfo="text"),
         dict(type="scatter", x=[e.params for e in front], y=[e.accuracy for e in front],
-             mode="lines+markers", name="Pareto front (best accuracy for its size)",
+             mode="lines+markers", name=_("Pareto front (best accuracy for its size)"),
              line=dict(shape="hv", color=FRONT_COLOR, width=2),
              marker=dict(size=13, color=FRONT_COLOR),
              hovertext=[_hover(e) for e in front], hoverinfo="text"),
         dict(type="scatter", x=[e.params for e in you], y=[e.accuracy for e in you],
-             mode="markers", name="you",
+             mode="markers", name=_("you"),
              marker=dict(size=22, color="rgba(0,0,0,0)", line=dict(color="#1f77b4", width=3)),
              hoverinfo="skip"),
     ]

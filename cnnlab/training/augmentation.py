@@ -19,6 +19,8 @@ from typing import Any
 
 import numpy as np
 
+from cnnlab.i18n import N_, _
+
 ROTATION_DEGREES = 18.0  # turned by at most +-18 degrees (handwriting leans +-15)
 SHIFT_PIXELS = 3.5  # moved by at most +-3.5 pixels up/down and left/right
 SHIFT_FRACTION = SHIFT_PIXELS / 28  # the same shift as a fraction of the image, as Keras counts
@@ -28,15 +30,22 @@ STROKE = 1.0  # strokes thinned (-1: eroded) to thickened (+1: dilated 3x3), in 
 
 SIZE = 28  # MNIST images are 28x28
 
-DESCRIPTION = (
-    f"Each epoch, every training image is changed the ways handwriting varies, by a new random "
-    f"amount: **turned** up to ±{ROTATION_DEGREES:g}°, **shifted** up to ±{SHIFT_PIXELS:g} "
-    f"pixels, **resized** {1 - ZOOM_FRACTION:g}-{1 + ZOOM_FRACTION:g} times, **slanted** like "
-    f"italics and written with **thinner or thicker strokes**. The network never sees exactly "
-    f"the same digit twice, so it learns what a digit is rather than where MNIST put it: it "
-    f"reads shifted, turned and hand-drawn digits much better (see the Invariance lab). Slower "
-    f"per epoch and it pays off over more epochs (the shipped model: 20). Validation and test "
-    f"images are never changed, and the saved model is exactly your design.")
+DESCRIPTION = N_(
+    "Each epoch, every training image is changed the ways handwriting varies, by a new random "
+    "amount: **turned** up to ±{degrees}°, **shifted** up to ±{pixels} pixels, **resized** "
+    "{smallest}-{largest} times, **slanted** like italics and written with **thinner or thicker "
+    "strokes**. The network never sees exactly the same digit twice, so it learns what a digit "
+    "is rather than where MNIST put it: it reads shifted, turned and hand-drawn digits much "
+    "better (see the Invariance lab). Slower per epoch and it pays off over more epochs (the "
+    "shipped model: 20). Validation and test images are never changed, and the saved model is "
+    "exactly your design.")
+
+
+def description() -> str:
+    """DESCRIPTION in the current language, with this module's strengths filled in."""
+    return _(DESCRIPTION).format(degrees=f"{ROTATION_DEGREES:g}", pixels=f"{SHIFT_PIXELS:g}",
+                                 smallest=f"{1 - ZOOM_FRACTION:g}",
+                                 largest=f"{1 + ZOOM_FRACTION:g}")
 
 
 def _transforms(params: Any) -> Any:

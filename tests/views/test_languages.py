@@ -10,15 +10,29 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from cnnlab import i18n
+from cnnlab.classroom import challenges as core
 from cnnlab.design.presets import get_preset
+from ui import resources
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 # page file -> the English of its h1 (Draw and Evaluate load TensorFlow, so they are slower)
 PAGES = {"views/home.py": "CNN Lab", "views/convolution.py": "Convolution explained",
          "views/design.py": "Design your CNN", "views/train.py": "Train your CNN",
          "views/evaluate.py": "Evaluate a trained model", "views/draw.py": "Draw & predict",
-         "views/glossary.py": "Glossary"}
+         "views/glossary.py": "Glossary", "views/teacher.py": "Teacher",
+         "views/challenges.py": "Challenges", "views/invariance.py": "Invariance lab"}
 CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.fixture(autouse=True)
+def classroom(tmp_path, monkeypatch):
+    """A server of its own, with one open challenge so the Challenges page shows its task."""
+    monkeypatch.setenv("CNNLAB_RUNS_DIR", str(tmp_path / "runs"))
+    st.cache_resource.clear()
+    core.publish(resources.database(), "98.5% under 20,000 parameters", max_epochs=3,
+                 max_params=20_000)
+    yield
+    st.cache_resource.clear()
 
 
 def _translated(english: str, lang: str) -> str:

@@ -19,8 +19,10 @@ from cnnlab.classroom.challenges import ChallengeView
 from cnnlab.classroom.limits import Limits
 from cnnlab.design.diff import diff_rows
 from cnnlab.errors import LabError
-from cnnlab.i18n import _, language
+from cnnlab import i18n
+from cnnlab.i18n import _
 from cnnlab.runs import store as runstore
+from ui import language
 from ui import resources
 from ui import session
 
@@ -130,7 +132,7 @@ def submit_form(owner: str, current: ChallengeView) -> None:
                      "below."))
 
 
-@st.fragment(run_every=REFRESH_S)
+@language.fragment(run_every=REFRESH_S)
 def live_leaderboard(challenge_id: int, viewer: str | None) -> None:
     """The board, redrawn every few seconds as classmates submit."""
     entries = board.leaderboard(resources.database(), challenge_id, viewer=viewer)
@@ -141,7 +143,7 @@ def live_leaderboard(challenge_id: int, viewer: str | None) -> None:
     if viewer is not None:
         st.metric(_("Your rank"), _("not ranked yet") if me is None
                   else _("{rank} of {n}").format(rank=me.rank, n=len(entries)))
-    st.plotly_chart(_figure(tuple(entries), language()), key=f"board_fig_{challenge_id}",
+    st.plotly_chart(_figure(tuple(entries), i18n.language()), key=f"board_fig_{challenge_id}",
                     config={"displayModeBar": False})
     st.dataframe(board.rows(entries), hide_index=True, key=f"board_table_{challenge_id}")
 
@@ -168,5 +170,5 @@ def design_diff(challenge_id: int) -> None:
     b = right.selectbox(_("Right design"), ids, index=1, format_func=names.get,
                         key=f"diff_right_{challenge_id}")
     db = resources.database()
-    (_, arch_a), (_, arch_b) = board.published_design(db, a), board.published_design(db, b)
+    arch_a, arch_b = board.published_design(db, a)[1], board.published_design(db, b)[1]
     st.dataframe(diff_rows(arch_a, arch_b), hide_index=True, key=f"diff_table_{challenge_id}")

@@ -7,6 +7,8 @@ so a bookmark or a shared link opens in the same language.
 
 from __future__ import annotations
 
+import functools
+
 import streamlit as st
 
 from cnnlab import i18n
@@ -25,6 +27,19 @@ def choose() -> str:
     if st.query_params.get("lang") != lang:
         st.query_params["lang"] = lang  # page switches clear the address's parameters; put it back
     return lang
+
+
+def fragment(func=None, *, run_every: float | None = None):
+    """`st.fragment` that reruns in this session's language. A fragment's own reruns (a timer,
+    a widget inside it) skip the page's top, where `choose()` sets it, so without this a
+    refreshing leaderboard or job panel falls back to English after its first redraw."""
+    def wrap(body):
+        @functools.wraps(body)
+        def in_language(*args, **kwargs):
+            i18n.set_language(st.session_state.get(KEY, i18n.SOURCE))
+            return body(*args, **kwargs)
+        return st.fragment(in_language, run_every=run_every)
+    return wrap if func is None else wrap(func)
 
 
 def switch() -> None:

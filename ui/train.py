@@ -27,6 +27,7 @@ from cnnlab.runs.downloads import download_name, mime_type, run_file_bytes
 from cnnlab.runs.names import markdown_escaped
 from cnnlab.runs.store import RunInfo
 from cnnlab.runs import trash
+from ui import language
 from ui import resources
 from ui import session
 from cnnlab.i18n import N_, _
@@ -155,7 +156,7 @@ def live_view(owner: str) -> None:
     """The student's trainings, refreshed every second in a fragment while one is active."""
     active = any(j.active for j in resources.job_manager().jobs(owner))
 
-    @st.fragment(run_every=1.0 if active else None)
+    @language.fragment(run_every=1.0 if active else None)
     def _live() -> None:
         jobs = resources.job_manager().jobs(owner)
         shown = view.jobs_to_show(jobs, st.session_state.get(JOB_KEY),

@@ -93,3 +93,26 @@ def test_switching_the_language_keeps_the_page_and_the_design():
     assert at.session_state["design"] == arch
     assert at.query_params["lang"] in ("zh", ["zh"])
     assert any("参数量" in m.label for m in at.metric)
+
+
+def _fragment_rerun_script():
+    import streamlit as st
+
+    from cnnlab import i18n
+    from ui import language
+
+    st.session_state["language"] = "zh"
+
+    @language.fragment
+    def part():
+        st.markdown(i18n._("Home"))
+
+    i18n.set_language("en")  # what a fragment's own rerun finds: the page's top did not run
+    part()
+
+
+def test_a_fragment_reruns_in_the_sessions_language():
+    """The leaderboard and the job panel refresh as fragments, which skip the page's top."""
+    at = AppTest.from_function(_fragment_rerun_script).run()
+    assert not at.exception
+    assert at.markdown[0].value == "首页"

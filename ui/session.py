@@ -15,6 +15,7 @@ from cnnlab.classroom import lab_codes
 from cnnlab.classroom import workspace as ws_store
 from cnnlab.design.spec import Architecture
 from cnnlab.errors import LabError
+from cnnlab.i18n import _
 from ui import resources
 
 DESIGN_KEY = "design"  # the student's last valid Architecture
@@ -51,11 +52,11 @@ def student_id() -> str:
 
 def _unknown_code(err: LabError) -> None:
     """Say why the code is refused and offer a fresh workspace; nothing else on the page runs."""
-    st.title("This lab code is not known here")
+    st.title(_("This lab code is not known here"))
     st.error(str(err), icon=":material/key_off:")
-    st.write("Your runs are kept under the code you were given when you first opened CNN Lab. "
-             "Compare the address with the one you bookmarked, or start afresh.")
-    st.button("Start a new workspace", key="lab_new_workspace", type="primary",
+    st.write(_("Your runs are kept under the code you were given when you first opened CNN Lab. "
+               "Compare the address with the one you bookmarked, or start afresh."))
+    st.button(_("Start a new workspace"), key="lab_new_workspace", type="primary",
               on_click=_start_new_workspace)
     st.stop()
 

@@ -11,11 +11,12 @@ import streamlit as st
 
 from cnnlab.classroom import workspace as ws_store
 from cnnlab.errors import LabError
+from cnnlab.i18n import N_, _
 from ui import session
 
 NAME_KEY = "workspace_save_name"
 PICK_KEY = "workspace_saved_pick"
-NOTE_KEY = "workspace_note"  # (kind, text) to show under the panel after a callback
+NOTE_KEY = "workspace_note"  # (kind, English text, fields) to show after a callback
 
 
 def _on_undo() -> None:
@@ -32,11 +33,13 @@ def undo_redo_bar() -> None:
     """Undo and Redo buttons, disabled when there is nothing to undo or redo."""
     ws = session.workspace()
     with st.container(horizontal=True, gap="small"):
-        st.button("Undo", key="workspace_undo", icon=":material/undo:", disabled=not ws.can_undo,
-                  on_click=_on_undo, help="Back to the design before your last change.")
-        st.button("Redo", key="workspace_redo", icon=":material/redo:", disabled=not ws.can_redo,
-                  on_click=_on_redo, help="Forward again to the change you undid.")
-        st.caption("Your design is saved on the server as you edit it, under your lab code.")
+        st.button(_("Undo"), key="workspace_undo", icon=":material/undo:",
+                  disabled=not ws.can_undo, on_click=_on_undo,
+                  help=_("Back to the design before your last change."))
+        st.button(_("Redo"), key="workspace_redo", icon=":material/redo:",
+                  disabled=not ws.can_redo, on_click=_on_redo,
+                  help=_("Forward again to the change you undid."))
+        st.caption(_("Your design is saved on the server as you edit it, under your lab code."))
 
 
 def _on_save() -> None:
@@ -44,12 +47,12 @@ def _on_save() -> None:
         ws = ws_store.save_as(session.workspace(), st.session_state.get(NAME_KEY),
                               session.design())
     except LabError as err:
-        st.session_state[NOTE_KEY] = ("error", str(err))
+        st.session_state[NOTE_KEY] = ("error", "{error}", {"error": str(err)})
         return
     session.keep_workspace(ws)
     name = ws.saved[-1][0]
     st.session_state[PICK_KEY] = name
-    st.session_state[NOTE_KEY] = ("success", f"Saved your design as “{name}”.")
+    st.session_state[NOTE_KEY] = ("success", N_("Saved your design as “{name}”."), {"name": name})
 
 
 def _on_open() -> None:
@@ -57,18 +60,20 @@ def _on_open() -> None:
     try:
         arch = ws.saved_design(st.session_state.get(PICK_KEY))
     except LabError as err:
-        st.session_state[NOTE_KEY] = ("error", str(err))
+        st.session_state[NOTE_KEY] = ("error", "{error}", {"error": str(err)})
         return
     ws = ws_store.record(ws, arch)
     session.show_design(arch, ws)
-    st.session_state[NOTE_KEY] = ("success", f"Opened “{st.session_state[PICK_KEY]}”. "
-                                             "Undo brings back the design you had before.")
+    st.session_state[NOTE_KEY] = ("success", N_("Opened “{name}”. Undo brings back the design "
+                                                "you had before."),
+                                  {"name": st.session_state[PICK_KEY]})
 
 
 def _on_delete() -> None:
     name = st.session_state.get(PICK_KEY)
     session.keep_workspace(ws_store.remove_saved(session.workspace(), name))
-    st.session_state[NOTE_KEY] = ("success", f"Deleted the saved design “{name}”.")
+    st.session_state[NOTE_KEY] = ("success", N_("Deleted the saved design “{name}”."),
+                                  {"name": name})
 
 
 def saved_designs_panel() -> None:
@@ -76,24 +81,24 @@ def saved_designs_panel() -> None:
     ws = session.workspace()
     keep, pick = st.columns(2, gap="medium")
     with keep:
-        st.text_input("Keep this design as…", key=NAME_KEY, max_chars=ws_store.MAX_DESIGN_NAME,
-                      placeholder="my LeNet")
-        st.button("Save design", key="workspace_save", icon=":material/bookmark_add:",
+        st.text_input(_("Keep this design as…"), key=NAME_KEY,
+                      max_chars=ws_store.MAX_DESIGN_NAME, placeholder=_("my LeNet"))
+        st.button(_("Save design"), key="workspace_save", icon=":material/bookmark_add:",
                   on_click=_on_save)
     with pick:
         names = ws.saved_names()
         if st.session_state.get(PICK_KEY) not in names:
             st.session_state.pop(PICK_KEY, None)
-        st.selectbox("Your saved designs", names, key=PICK_KEY, index=None,
-                     placeholder="none saved yet" if not names else "pick one")
+        st.selectbox(_("Your saved designs"), names, key=PICK_KEY, index=None,
+                     placeholder=_("none saved yet") if not names else _("pick one"))
         with st.container(horizontal=True, gap="small"):
             chosen = st.session_state.get(PICK_KEY) is not None
-            st.button("Open", key="workspace_open", disabled=not chosen, on_click=_on_open)
-            with st.popover("Delete…", icon=":material/delete:", disabled=not chosen):
-                st.write("Delete this saved design? Your current design stays as it is.")
-                st.button("Yes, delete it", key="workspace_delete", type="primary",
+            st.button(_("Open"), key="workspace_open", disabled=not chosen, on_click=_on_open)
+            with st.popover(_("Delete…"), icon=":material/delete:", disabled=not chosen):
+                st.write(_("Delete this saved design? Your current design stays as it is."))
+                st.button(_("Yes, delete it"), key="workspace_delete", type="primary",
                           on_click=_on_delete)
     note = st.session_state.pop(NOTE_KEY, None)
     if note is not None:
-        kind, text = note
-        (st.error if kind == "error" else st.success)(text)
+        kind, text, fields = note  # translated here: callbacks run before the language is set
+        (st.error if kind == "error" else st.success)(_(text).format(**fields))

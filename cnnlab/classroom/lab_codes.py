@@ -19,6 +19,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from cnnlab.errors import LabError
+from cnnlab.i18n import _
 from cnnlab.runs.atomic import atomic_write_text
 
 _LAB_CODE = re.compile(r"[A-Za-z0-9_-]{12,64}")  # any code that is safe as a folder name
@@ -78,11 +79,11 @@ def check_known(runs_dir: Path, typed: object) -> str:
     A code with a wrong check part is called mistyped; a well-formed code the server never
     issued is called unknown; both messages give the way back.
     """
-    way_back = "Check the address you bookmarked, or start a new workspace."
+    way_back = _("Check the address you bookmarked, or start a new workspace.")
     if not isinstance(typed, str) or not typed.strip():
-        raise LabError(f"This address has no lab code. {way_back}")
+        raise LabError(_("This address has no lab code.") + " " + way_back)
     if len(typed) > MAX_INPUT:
-        raise LabError(f"This lab code is far too long to be one of ours. {way_back}")
+        raise LabError(_("This lab code is far too long to be one of ours.") + " " + way_back)
     if is_issued(runs_dir, typed.strip()):
         return typed.strip()
     code = normalize(typed)
@@ -90,12 +91,15 @@ def check_known(runs_dir: Path, typed: object) -> str:
     if len(plain) == BODY + 2 and all(ch in ALPHABET for ch in plain):
         code = _group(plain)
         if not has_valid_check(code):
-            raise LabError(f"The lab code {code} looks mistyped: its last two characters do "
-                           f"not match the rest. {way_back}")
+            raise LabError(_("The lab code {code} looks mistyped: its last two characters do "
+                             "not match the rest.").format(code=code) + " " + way_back)
     if is_issued(runs_dir, code):
         return code
-    shown = code if is_lab_code(code) else "in this address"
-    raise LabError(f"The lab code {shown} is not known here: check it, or start a new workspace.")
+    if is_lab_code(code):
+        raise LabError(_("The lab code {code} is not known here: check it, or start a new "
+                         "workspace.").format(code=code))
+    raise LabError(_("The lab code in this address is not known here: check it, or start a new "
+                     "workspace."))
 
 
 def _check(body: str) -> str:

@@ -17,6 +17,7 @@ from typing import Any
 from cnnlab.design.bounded_json import read_bounded_json
 from cnnlab.design.spec import Architecture
 from cnnlab.errors import LabError
+from cnnlab.i18n import _
 from cnnlab.runs.atomic import atomic_write_json
 from cnnlab.runs.store import owner_dir
 
@@ -51,7 +52,8 @@ class Workspace:
         for saved_name, arch in self.saved:
             if saved_name == name:
                 return arch
-        raise LabError(f"There is no saved design called {name!r}; pick one from the list.")
+        raise LabError(_("There is no saved design called {name}; pick one from the "
+                         "list.").format(name=repr(name)))
 
 
 def record(ws: Workspace, arch: Architecture) -> Workspace:
@@ -82,12 +84,12 @@ def check_design_name(name: object) -> str:
     """A saved design's name as typed (trimmed), or a LabError saying what to type."""
     text = name.strip() if isinstance(name, str) else ""
     if not text:
-        raise LabError("Type a name for this design first, such as 'my LeNet'.")
+        raise LabError(_("Type a name for this design first, such as 'my LeNet'."))
     if len(text) > MAX_DESIGN_NAME:
-        raise LabError(f"This name is {len(text)} characters long; use at most "
-                       f"{MAX_DESIGN_NAME}.")
+        raise LabError(_("This name is {n} characters long; use at most {most}.").format(
+            n=len(text), most=MAX_DESIGN_NAME))
     if any(not ch.isprintable() for ch in text):
-        raise LabError("A design name cannot contain line breaks or control characters.")
+        raise LabError(_("A design name cannot contain line breaks or control characters."))
     return text
 
 
@@ -96,8 +98,8 @@ def save_as(ws: Workspace, name: object, arch: Architecture) -> Workspace:
     text = check_design_name(name)
     others = tuple((n, a) for n, a in ws.saved if n != text)
     if len(others) >= MAX_SAVED:
-        raise LabError(f"You already keep {MAX_SAVED} designs, the most allowed; delete one "
-                       "you no longer need first.")
+        raise LabError(_("You already keep {n} designs, the most allowed; delete one you no "
+                         "longer need first.").format(n=MAX_SAVED))
     return replace(ws, saved=others + ((text, arch),))
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from cnnlab.design import spec
 from cnnlab.design.arithmetic import analyze
 from cnnlab.errors import LabError
+from cnnlab.i18n import _
 
 MNIST_SHAPE = (28, 28, 1)
 CLASSES = 10
@@ -23,30 +24,32 @@ def trainability_problem(arch: spec.Architecture) -> str | None:
     shape = tuple(arch.input_shape)
     if shape != MNIST_SHAPE:
         h, w, c = shape
-        return (f"This design expects {h}x{w}x{c} input images, but the MNIST digits are "
-                f"28x28x1 (grey, one channel). Start from a preset, or import the design with "
-                f'"input_shape": [28, 28, 1].')
+        return _("This design expects {h}x{w}x{c} input images, but the MNIST digits are 28x28x1 "
+                 "(grey, one channel). Start from a preset, or import the design with "
+                 '"input_shape": [28, 28, 1].').format(h=h, w=w, c=c)
     try:
         summary = analyze(arch)
     except LabError as err:
-        return f"This design cannot be built: {err.message} Fix it on the Design page."
+        return _("This design cannot be built: {error} Fix it on the Design page.").format(
+            error=err.message)
     out = tuple(summary.output_shape)
     if len(out) != 1:
         dims = "x".join(str(d) for d in out)
-        return (f"This design ends with a {dims} volume, but the loss needs one score per "
-                f"digit (10 values). Add Flatten (or GlobalAveragePooling2D), then "
-                f"Dense(10, softmax), at the end.")
+        return _("This design ends with a {dims} volume, but the loss needs one score per digit "
+                 "(10 values). Add Flatten (or GlobalAveragePooling2D), then Dense(10, softmax), "
+                 "at the end.").format(dims=dims)
     if out[0] != CLASSES:
-        return (f"The last layer gives {out[0]:,} values, but MNIST has 10 classes (the digits "
-                f"0 to 9). Make the last layer Dense(10) with softmax.")
+        return _("The last layer gives {n} values, but MNIST has 10 classes (the digits 0 to 9). "
+                 "Make the last layer Dense(10) with softmax.").format(n=f"{out[0]:,}")
     last = next((layer for layer in reversed(arch.layers) if not layer.keeps_probabilities),
                 None)
     if last is None or last.makes_probabilities():
         return None
     activation = "relu" if last.type == "ReLU" else getattr(last, "activation", None)
     if activation is not None and activation not in OUTPUT_ACTIVATIONS:
-        return (f"The last layer uses {activation}, but the loss needs one free score per digit. "
-                f"Use softmax (probabilities) or linear (scores) on the last Dense(10).")
+        return _("The last layer uses {activation}, but the loss needs one free score per digit. "
+                 "Use softmax (probabilities) or linear (scores) on the last Dense(10).").format(
+                     activation=activation)
     return None
 
 

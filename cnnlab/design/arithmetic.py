@@ -16,6 +16,7 @@ from cnnlab.design import spec
 from cnnlab.design.layers import Pair, Shape, Step
 from cnnlab.design.layers.base import dims
 from cnnlab.errors import LabError
+from cnnlab.i18n import _
 
 BYTES_PER_VALUE = 4  # float32
 
@@ -88,8 +89,9 @@ def analyze(arch: spec.Architecture) -> Summary:
     for position, layer in enumerate(arch.layers, start=1):
         if len(shape) == 1:
             layer.check_input(position, shape, (
-                f"layer {made_vector[0]} ({made_vector[1]}) turned it into a vector"
-                if made_vector else "it is a vector"))
+                _("layer {position} ({label}) turned it into a vector").format(
+                    position=made_vector[0], label=made_vector[1])
+                if made_vector else _("it is a vector")))
         step = layer.step(position, shape)
         rf, jump = _receptive_field(step, rf, jump, arch.input_shape)
         if len(step.output_shape) == 1 and made_vector is None:
@@ -99,9 +101,9 @@ def analyze(arch: spec.Architecture) -> Summary:
     if len(shape) != 1:
         last = len(arch.layers)
         raise LabError(
-            f"The network ends with a {dims(shape)} volume, but it must end with a vector of "
-            "class scores, one per digit. Add a Flatten (or GlobalAveragePooling2D) before the "
-            "final Dense layer.", layer=last)
+            _("The network ends with a {shape} volume, but it must end with a vector of class "
+              "scores, one per digit. Add a Flatten (or GlobalAveragePooling2D) before the final "
+              "Dense layer.").format(shape=dims(shape)), layer=last)
     total_t = sum(r.trainable_params for r in rows)
     total_n = sum(r.non_trainable_params for r in rows)
     return Summary(

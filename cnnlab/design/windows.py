@@ -7,6 +7,7 @@ Keras' rules, per axis:  valid: out = floor((in - k) / s) + 1   same: out = ceil
 from __future__ import annotations
 
 from cnnlab.errors import LabError
+from cnnlab.i18n import _
 
 Pair = tuple[int, int]
 
@@ -49,7 +50,9 @@ def check_fits(position: int, label: str, hw: Pair, kernel: Pair, strides: Pair,
         return out
     shown = f"{max(out[0], 0)}x{max(out[1], 0)}"
     raise LabError(
-        f"Layer {position} ({label}): its input is {hw[0]}x{hw[1]}, so the output would be "
-        f"{shown} (the {kernel[0]}x{kernel[1]} {what} does not fit). Use padding='same' or a "
-        f"smaller {what}, or remove a pooling layer earlier.", layer=position)
+        _("Layer {position} ({label}): its input is {input}, so the output would be {output} "
+          "(the {window} {what} does not fit). Use padding='same' or a smaller {what}, or remove "
+          "a pooling layer earlier.").format(
+              position=position, label=label, input=f"{hw[0]}x{hw[1]}", output=shown,
+              window=f"{kernel[0]}x{kernel[1]}", what=_(what)), layer=position)
 

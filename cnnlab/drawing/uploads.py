@@ -15,15 +15,16 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from cnnlab.errors import LabError
+from cnnlab.i18n import N_, _
 from cnnlab.classroom.limits import DEFAULT_LIMITS, Limits
 
 FORMATS = ("PNG", "JPEG")
-FIX = "Upload a photo or scan of one digit."
+FIX = N_("Upload a photo or scan of one digit.")
 
 
 def _display_name(filename: str) -> str:
     """The file's base name, shortened, for messages (a path or a very long name would clutter them)."""
-    name = os.path.basename(str(filename).replace("\\", "/")) or "The upload"
+    name = os.path.basename(str(filename).replace("\\", "/")) or _("The upload")
     return name if len(name) <= 60 else name[:57] + "..."
 
 
@@ -31,11 +32,12 @@ def read_upload(data: bytes, filename: str, limits: Limits = DEFAULT_LIMITS) -> 
     """PNG/JPEG bytes -> uint8 pixels: (H, W) grey, (H, W, 3) colour or (H, W, 4) with transparency."""
     name = _display_name(filename)
     if len(data) == 0:
-        raise LabError(f"{name} is empty (0 bytes). {FIX}")
+        raise LabError(_("{name} is empty (0 bytes).").format(name=name) + " " + _(FIX))
     if len(data) > limits.max_upload_bytes:
-        raise LabError(f"{name} is {len(data) / 1e6:.1f} MB; uploads are limited to "
-                          f"{limits.max_upload_bytes / 1e6:.1f} MB. Crop the photo to the digit or "
-                          "save it smaller (a few hundred pixels across is plenty).")
+        raise LabError(_("{name} is {size} MB; uploads are limited to {most} MB. Crop the photo "
+                         "to the digit or save it smaller (a few hundred pixels across is "
+                         "plenty).").format(name=name, size=f"{len(data) / 1e6:.1f}",
+                                            most=f"{limits.max_upload_bytes / 1e6:.1f}"))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -43,22 +45,25 @@ def read_upload(data: bytes, filename: str, limits: Limits = DEFAULT_LIMITS) -> 
     except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning,
             OSError, SyntaxError, ValueError) as exc:
         if isinstance(exc, (Image.DecompressionBombError, Image.DecompressionBombWarning)):
-            raise LabError(f"{name} claims to be far too many pixels to open. "
-                              "Save it at a normal size and upload it again.") from None
-        raise LabError(f"{name} is not a PNG or JPEG image. {FIX}") from None
+            raise LabError(_("{name} claims to be far too many pixels to open. Save it at a "
+                             "normal size and upload it again.").format(name=name)) from None
+        raise LabError(_("{name} is not a PNG or JPEG image.").format(name=name) + " "
+                       + _(FIX)) from None
     with image:
         width, height = image.size
         if width * height > limits.max_upload_pixels or width * height > Image.MAX_IMAGE_PIXELS:
-            raise LabError(f"{name} is {width} x {height} pixels; uploads are limited to "
-                              f"{limits.max_upload_pixels:,} pixels. Resize or crop it to the digit "
-                              "(a few hundred pixels across is plenty).")
+            raise LabError(_("{name} is {width} x {height} pixels; uploads are limited to {most} "
+                             "pixels. Resize or crop it to the digit (a few hundred pixels "
+                             "across is plenty).").format(name=name, width=width, height=height,
+                                                          most=f"{limits.max_upload_pixels:,}"))
         try:
             image.load()  # decode now, inside the guard, so a broken file is caught here
             image = ImageOps.exif_transpose(image)  # phone photos: apply the rotation tag
             return _to_array(image)
         except (OSError, SyntaxError, ValueError, EOFError) as exc:
-            raise LabError(f"{name} is damaged or incomplete and cannot be read ({exc}). "
-                              "Save or export it again, then upload it.") from None
+            raise LabError(_("{name} is damaged or incomplete and cannot be read ({error}). Save "
+                             "or export it again, then upload it.").format(name=name, error=exc)
+                           ) from None
 
 
 def _to_array(image: Image.Image) -> np.ndarray:

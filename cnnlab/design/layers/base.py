@@ -17,7 +17,7 @@ from cnnlab.design.windows import Pair, check_fits, spatial_formula
 from cnnlab.design.bounded_json import quoted
 from cnnlab.errors import LabError
 from cnnlab.text import ASCII, count as n, dims as _dims, size
-from cnnlab.i18n import N_
+from cnnlab.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
     from cnnlab.classroom.limits import Limits
@@ -167,7 +167,7 @@ def same_shape(shape: Shape) -> Step:
 
 
 def sliding(position: int, label: str, shape: Shape, kernel: Pair, strides: Pair, padding: str,
-            what: str = "kernel") -> tuple[Pair, str]:
+            what: str = N_("kernel")) -> tuple[Pair, str]:
     """(height, width) after a window slides over the input, and the formula that gives it."""
     hw = check_fits(position, label, shape[:2], kernel, strides, padding, what)
     return hw, spatial_formula(shape[:2], kernel, strides, padding)
@@ -297,10 +297,11 @@ class LayerType:
         """Reject a vector input when this layer needs an image (`made_vector` says why it is one)."""
         if self.needs_image and len(shape) == 1:
             raise LabError(
-                f"Layer {position} ({self.describe()}): its input is a vector of "
-                f"{numbers(shape[0])}, not an image ({made_vector}). Convolution and pooling "
-                "need an image (height x width x channels): move the Flatten (or "
-                "GlobalAveragePooling2D) after the last convolution or pooling layer.",
+                _("Layer {position} ({label}): its input is a vector of {numbers}, not an image "
+                  "({why}). Convolution and pooling need an image (height x width x channels): "
+                  "move the Flatten (or GlobalAveragePooling2D) after the last convolution or "
+                  "pooling layer.").format(position=position, label=self.describe(),
+                                           numbers=numbers(shape[0]), why=made_vector),
                 layer=position)
 
     def step(self, position: int, shape: Shape) -> Step:
@@ -366,7 +367,7 @@ class LayerType:
 
 
 def numbers(amount: int) -> str:
-    return f"{amount:,} number" + ("" if amount == 1 else "s")
+    return ngettext("{n} number", "{n} numbers", amount).format(n=f"{amount:,}")
 
 
 def change(row: "LayerStats") -> str:

@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 from cnnlab.design.layers.base import (NO_WEIGHTS, LayerType, Shape, Step, change, dims, n,
                                        numbers)
 from cnnlab.errors import LabError
-from cnnlab.i18n import N_
+from cnnlab.i18n import N_, _
 
 
 @dataclass(frozen=True)
@@ -26,8 +26,9 @@ class Flatten(LayerType):
     def check_input(self, position: int, shape: Shape, made_vector: str) -> None:
         if len(shape) == 1:
             raise LabError(
-                f"Layer {position} (Flatten): its input is already a vector of {numbers(shape[0])} "
-                f"({made_vector}), so there is nothing to flatten. Remove this Flatten.",
+                _("Layer {position} (Flatten): its input is already a vector of {numbers} ({why}), "
+                  "so there is nothing to flatten. Remove this Flatten.").format(
+                      position=position, numbers=numbers(shape[0]), why=made_vector),
                 layer=position)
 
     def step(self, position: int, shape: Shape) -> Step:

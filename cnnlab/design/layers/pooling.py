@@ -41,7 +41,7 @@ class Pooling2D(LayerType):
     def step(self, position: int, shape: Shape) -> Step:
         # (H, W, C) -> (H', W', C): each window becomes one number, channels kept
         hw, formula = sliding(position, self.describe(), shape, self.pool_size, self.steps,
-                              self.padding, "pool")
+                              self.padding, N_("pool"))
         return Step(hw + shape[2:], 0, 0, NO_WEIGHTS,
                     f"{formula}, channels kept: {dims(hw + shape[2:])}", 0,
                     ((self.pool_size, self.steps),))

@@ -27,7 +27,7 @@ def server(tmp_path, monkeypatch):
     monkeypatch.setenv("CNNLAB_RUNS_DIR", str(tmp_path / "runs"))
     monkeypatch.setenv("CNNLAB_TEACHER_PASSWORD_HASH", HASH)
     monkeypatch.setenv("CNNLAB_MAX_WORKERS", "1")
-    for code in (ALICE, BOB):  # workspaces that exist: the server accepts their codes
+    for code in (ALICE, BOB, "teacher-lab-code-01"):  # workspaces that exist: codes it accepts
         (tmp_path / "runs" / code).mkdir(parents=True)
     st.cache_resource.clear()
     yield tmp_path / "runs"

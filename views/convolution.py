@@ -14,6 +14,7 @@ from cnnlab.errors import LabError
 from cnnlab.convolution.kernels import KERNELS
 from cnnlab.plots import convolution as plots
 from cnnlab.convolution.receptive_field import compare_stack, receptive_rings
+from ui import language
 from ui import resources
 from ui import session
 from cnnlab.text import percent
@@ -38,7 +39,7 @@ st.write(_("A convolution layer slides a small grid of weights, the **kernel**, 
          "them up: one number of the output. Follow it one step at a time, then on a real digit."))
 
 # ---------------------------------------------------------------- 1. step by step
-@st.fragment
+@language.fragment
 def step_by_step() -> None:
     """Section 1; a fragment, so its sliders rerun only this section."""
     st.header(_("1 · Step by step on a small grid"))
@@ -136,7 +137,7 @@ def step_by_step() -> None:
 
 
 # ---------------------------------------------------------------- 2. a real digit
-@st.fragment
+@language.fragment
 def real_digit() -> None:
     """Section 2 (a kernel and pooling on a real digit), rerun on its own."""
     st.divider()
@@ -217,7 +218,7 @@ def real_digit() -> None:
 
 
 # ---------------------------------------------------------------- 3. receptive field
-@st.fragment
+@language.fragment
 def receptive_field() -> None:
     """Section 3 (stacked 3×3 kernels), rerun on its own."""
     st.divider()

@@ -14,6 +14,7 @@ from cnnlab.errors import LabError
 from cnnlab.runs.model_file import default_model_missing
 from cnnlab.plots import evaluation as plots
 from ui import evaluate as glue
+from ui import language
 from ui import resources
 from ui import session
 from cnnlab.i18n import _
@@ -21,7 +22,7 @@ from cnnlab.i18n import _
 NO_BAR = {"displayModeBar": False}
 
 
-@st.fragment
+@language.fragment
 def where_it_goes_wrong(ev, images, chosen: str) -> None:
     """The confusion matrix, the per-digit table and one cell's images. A fragment: clicking
     a cell or changing a picker redraws this section only, not the whole page."""

@@ -55,6 +55,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
+from cnnlab.classroom.lab_codes import issue  # noqa: E402
 from tests.browser.helpers import (CANVAS, DIGIT_STROKES, IDLE_JS, TRAINING_JS,  # noqa: E402
                                    job_headline, parse_choice, reading_from, training_ended)
 
@@ -415,8 +416,8 @@ class Probe:
 
     PAGES = ("", "convolution", "design", "evaluate", "draw", "train")
 
-    def __init__(self, url: str, every_s: float = 1.0) -> None:
-        self.url, self.every_s = url, every_s
+    def __init__(self, url: str, lab: str, every_s: float = 1.0) -> None:
+        self.url, self.lab, self.every_s = url, lab, every_s
         self.times: list[tuple[str, float]] = []
         self.errors: list[str] = []
         self._stop = threading.Event()
@@ -432,7 +433,7 @@ class Probe:
         from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
         ws_url = self.url.replace("http://", "ws://") + "/_stcore/stream"
-        query = f"lab=loadProbe{secrets.token_hex(4)}"
+        query = f"lab={self.lab}"
         try:
             async with websockets.connect(ws_url, subprotocols=["streamlit"], origin=self.url,
                                           max_size=None) as socket:
@@ -915,11 +916,11 @@ class ProtocolStudent:
     server gets a class's load while this machine's CPU stays free for it. Draws no digit."""
 
     def __init__(self, index: int, url: str, config: LoadConfig, t0: float,
-                 presets: dict[str, tuple[str, str]]) -> None:
+                 presets: dict[str, tuple[str, str]], lab: str) -> None:
         self.index, self.url, self.config, self.t0, self.presets = index, url, config, t0, presets
         self.rng = random.Random(config.seed * 1000 + index)
         self.result = SessionResult(index, trains=index < config.trainings, kind="protocol")
-        self.result.lab = f"loadStudent{index:02d}{secrets.token_hex(4)}"
+        self.result.lab = lab  # issued by the server's registry: made-up codes are refused
         self.socket = None
         self.page = ""
         self.step = "start"
@@ -1128,8 +1129,8 @@ async def _warmup(browser, url: str, config: LoadConfig) -> None:
 
 
 async def _drive(url: str, config: LoadConfig, sampler: MemorySampler, rss: dict[str, float],
-                 log: Callable[[str], None], shots_dir: Path | None, probe: Probe
-                 ) -> tuple[list[SessionResult], list[float], float | None]:
+                 log: Callable[[str], None], shots_dir: Path | None, probe: Probe,
+                 new_lab: Callable[[], str]) -> tuple[list[SessionResult], list[float], float | None]:
     from playwright.async_api import async_playwright
 
     async with async_playwright() as playwright:
@@ -1150,7 +1151,7 @@ async def _drive(url: str, config: LoadConfig, sampler: MemorySampler, rss: dict
                         for i in range(config.browsers)]
             for student in students:
                 student.shots_dir = shots_dir
-            bare = [ProtocolStudent(i, url, config, t0, presets)
+            bare = [ProtocolStudent(i, url, config, t0, presets, new_lab())
                     for i in range(config.browsers, config.sessions)]
             log(f"{config.sessions} students ({config.browsers} in Chromium), "
                 f"{config.trainings} training, {config.rounds} round(s)…")
@@ -1222,7 +1223,7 @@ def run_load_test(config: LoadConfig = LoadConfig(), log: Callable[[str], None] 
         raise
     sampler = MemorySampler(process.pid, worker_pids=tuple(
         p.pid for p in queue[1].processes.values()) if queue else ())
-    probe = Probe(url)
+    probe = Probe(url, issue(runs_dir))
     rss: dict[str, float] = {}
     try:
         server, children, _ = sampler.sample()
@@ -1236,7 +1237,8 @@ def run_load_test(config: LoadConfig = LoadConfig(), log: Callable[[str], None] 
                 os.nice(config.browser_nice)  # this thread only: the driver and Chromium inherit it
             try:
                 outcome["value"] = asyncio.run(_drive(url, config, sampler, rss, log,
-                                                     work if keep_dir else None, probe))
+                                                     work if keep_dir else None, probe,
+                                                     lambda: issue(runs_dir)))
             except BaseException as exc:  # noqa: BLE001 - re-raised below
                 outcome["error"] = exc
 

@@ -31,7 +31,7 @@ from cnnlab.errors import LabError  # noqa: E402
 from cnnlab.evaluation.drawn import PEN_WIDTHS, centre_lines, random_drawing  # noqa: E402
 from cnnlab.evaluation.non_digits import non_digits  # noqa: E402
 from cnnlab.runs.model_file import load_model  # noqa: E402
-from cnnlab.runs.store import DEFAULT_MODEL_DIR  # noqa: E402
+from cnnlab.paths import DEFAULT_MODEL_DIR  # noqa: E402
 from cnnlab.training.mnist import load_mnist  # noqa: E402
 
 

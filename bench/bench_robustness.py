@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from cnnlab.commands.robustness import format_report  # noqa: E402
 from cnnlab.evaluation.robustness import FAMILIES, robustness_run  # noqa: E402
-from cnnlab.runs.store import DEFAULT_MODEL_DIR  # noqa: E402
+from cnnlab.paths import DEFAULT_MODEL_DIR  # noqa: E402
 
 GOAL_CLEAN, GOAL_PERSON = 0.993, 0.97
 

@@ -7,7 +7,6 @@ TypeError, MemoryError or a message that echoes megabytes back.
 """
 
 import json
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings

@@ -26,7 +26,7 @@ from cnnlab.runs.names import MAX_NAME, clean_name
 from cnnlab.errors import LabError
 from cnnlab.training.config import TrainConfig
 from cnnlab.design.spec import Architecture
-from cnnlab.paths import DEFAULT_MODEL_DIR, DEFAULT_RUNS_DIR
+from cnnlab.paths import DEFAULT_RUNS_DIR
 
 FORMAT = 1  # bump when the layout changes
 STATUSES = ("complete", "cancelled", "interrupted", "running")

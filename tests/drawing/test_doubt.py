@@ -12,7 +12,7 @@ from cnnlab.drawing.predict import predict_probabilities
 from cnnlab.drawing.preprocess import preprocess_digit
 from cnnlab.evaluation import drawn, non_digits
 from cnnlab.runs.model_file import load_model
-from cnnlab.runs.store import DEFAULT_MODEL_DIR
+from cnnlab.paths import DEFAULT_MODEL_DIR
 from cnnlab.training.mnist import load_mnist
 
 SURE = np.array([0.0] * 9 + [1.0])  # a model that is certain: only the ink's shape can doubt

@@ -8,7 +8,8 @@ import pytest
 from cnnlab.evaluation.evaluate import evaluate_run
 from cnnlab.training.mnist import load_mnist
 from cnnlab.design.presets import get_preset
-from cnnlab.runs.store import DEFAULT_MODEL_DIR, load_run
+from cnnlab.paths import DEFAULT_MODEL_DIR
+from cnnlab.runs.store import load_run
 from cnnlab.design.spec import Architecture
 
 

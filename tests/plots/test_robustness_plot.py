@@ -4,7 +4,7 @@ import json
 
 from cnnlab.evaluation.robustness import FAMILIES
 from cnnlab.plots.robustness import robustness_curves
-from cnnlab.runs.store import DEFAULT_MODEL_DIR
+from cnnlab.paths import DEFAULT_MODEL_DIR
 
 
 def test_one_line_per_model_per_family_and_the_person_ranges_shaded():

@@ -9,8 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-import streamlit as st
-from streamlit.testing.v1 import AppTest
 
 from cnnlab.convolution import walkthrough as wt
 from cnnlab.convolution.by_hand import output_size, output_size_formula, pool2d

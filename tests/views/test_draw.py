@@ -262,7 +262,7 @@ def test_reruns_keep_keras_state_for_every_session(monkeypatch, tmp_path):
 
 def test_two_digits_get_the_does_not_look_like_a_digit_message(at, monkeypatch):
     from cnnlab.evaluation import drawn, non_digits
-    from cnnlab.runs.store import DEFAULT_MODEL_DIR
+    from cnnlab.paths import DEFAULT_MODEL_DIR
 
     monkeypatch.setenv("CNNLAB_DEFAULT_MODEL_DIR", str(DEFAULT_MODEL_DIR))
     lines = drawn.centre_lines(mnist.load_mnist().x_test[:8, :, :, 0])

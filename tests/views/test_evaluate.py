@@ -24,7 +24,6 @@ from cnnlab.evaluation import page_text as evaluate_view
 
 from cnnlab.evaluation import evaluate as evaluation
 
-from cnnlab.training import mnist
 
 from cnnlab.runs import store as runs
 from cnnlab.classroom.lab_codes import new_lab_code

@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from cnnlab.classroom.lab_codes import new_lab_code
 from cnnlab.evaluation import transforms
-from cnnlab.runs.store import DEFAULT_MODEL_DIR
+from cnnlab.paths import DEFAULT_MODEL_DIR
 from cnnlab.training.mnist import load_mnist
 
 PAGE = str(Path(__file__).resolve().parents[2] / "views" / "invariance.py")

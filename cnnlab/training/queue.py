@@ -12,12 +12,10 @@ every slot is busy and jobs wait, one spare warm worker waits for the next slot 
 Each worker runs one job and exits, and a fresh warm worker takes its place; so there are at
 most `max_workers` trainings and `max_workers + 1` worker processes.
 
-A distributed engine (Celery, Ray, a Kubernetes Job per run) plugs in by implementing the same
-five methods: `submit` enqueues the design and config (plain JSON) on the cluster's queue,
-workers run cnnlab.training.worker.worker_main's steps on shared storage (runs.write_run keeps the
-run layout atomic there too) and publish Progress.to_dict() to a store such as Redis, and
-`status`/`jobs` read that store back into JobStatus. The pages stay as they are; only the
-factory that makes the backend (ui/resources.py) changes.
+The other backend, for a class on several machines, is cnnlab.training.redis_queue.RedisJobs:
+the same methods over Redis + RQ workers (`python -m cnnlab worker`), each running
+cnnlab.training.worker.run_job like the local workers do. ui/resources.py picks one of the
+two from the `redis_url` setting; the pages never know which.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ import pytest
 
 from cnnlab.classroom import challenges
 from cnnlab.classroom.db.engine import database_url, open_database
-from cnnlab.classroom.lab_codes import new_lab_code
+from cnnlab.classroom.lab_codes import issue
 from cnnlab.classroom.leaderboard import leaderboard
 from tests.browser.helpers import TEACHER_PASSWORD, exceptions, open_page, wait_idle
 from tests.tiny_runs import copy_run
@@ -35,7 +35,7 @@ def test_two_students_submit_and_the_teacher_sees_both_ranked(server, browser, c
     url, runs_dir = server["url"], server["runs_dir"]
     db = open_database(database_url(None, runs_dir))  # the server's own SQLite file
     cid = challenges.publish(db, "Browser challenge")
-    ada, bob = new_lab_code(), new_lab_code()
+    ada, bob = issue(runs_dir), issue(runs_dir)  # the server refuses codes it did not issue
     copy_run(class_runs["dense"], runs_dir, ada)
     copy_run(class_runs["conv"], runs_dir, bob)
     names = {ada: "Ada", bob: "<i>Bob</i>"}
@@ -47,7 +47,7 @@ def test_two_students_submit_and_the_teacher_sees_both_ranked(server, browser, c
             _submit(page, url, lab, names[lab])
         context, teacher = _context(browser)
         contexts.append(context)
-        open_page(teacher, url, "teacher", new_lab_code())
+        open_page(teacher, url, "teacher", issue(runs_dir))
         teacher.get_by_role("textbox", name="Teacher's password").fill(TEACHER_PASSWORD)
         teacher.get_by_role("button", name="Open the teacher's page").click()
         teacher.get_by_text("The class at a glance").wait_for(timeout=60_000)

@@ -34,17 +34,24 @@ def open_page(name: str, timeout: float = 60) -> AppTest:
     return at
 
 
-def open_train(design: Architecture | None = None, lab: str | None = None) -> AppTest:
-    """The whole app, switched to the Train page (with this design and lab code, if given)."""
-    at = AppTest.from_file(APP, default_timeout=120)
+def open_app_on(view: str, design: Architecture | None = None, lab: str | None = None,
+                timeout: float = 120) -> AppTest:
+    """A new browser session of the whole app (opening this lab code and design, if given),
+    switched to `view` (e.g. "views/design.py")."""
+    at = AppTest.from_file(APP, default_timeout=timeout)
     if lab is not None:
         at.query_params["lab"] = lab
     if design is not None:
         at.session_state["design"] = design
     at.run()
-    at.switch_page("views/train.py").run()
+    at.switch_page(view).run()
     assert not at.exception
     return at
+
+
+def open_train(design: Architecture | None = None, lab: str | None = None) -> AppTest:
+    """The whole app, switched to the Train page (with this design and lab code, if given)."""
+    return open_app_on("views/train.py", design, lab)
 
 
 def start_training(at: AppTest, subset: int, epochs: int, batch_size: int, name: str) -> str:

@@ -1,8 +1,6 @@
 """Issue 14 items 1 and 4: the design survives a reload, another browser and a restart; lab
 codes the server did not issue are refused with a way back."""
 
-from pathlib import Path
-
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -10,9 +8,8 @@ from streamlit.testing.v1 import AppTest
 from cnnlab.classroom import lab_codes
 from cnnlab.classroom import workspace as ws_store
 from cnnlab.design.presets import get_preset
+from tests.views.conftest import APP, open_app_on
 from tests.views.test_design import load
-
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 
 @pytest.fixture(autouse=True)
@@ -22,13 +19,7 @@ def runs(fresh_server):
 
 def open_design(lab: str | None = None) -> AppTest:
     """A new browser session (optionally opening a bookmark), on the Design page."""
-    at = AppTest.from_file(APP, default_timeout=60)
-    if lab is not None:
-        at.query_params["lab"] = lab
-    at.run()
-    at.switch_page("views/design.py").run()
-    assert not at.exception
-    return at
+    return open_app_on("views/design.py", lab=lab, timeout=60)
 
 
 def test_a_loaded_preset_comes_back_on_reload_and_after_a_restart(runs):

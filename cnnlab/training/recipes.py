@@ -15,9 +15,9 @@ FAST: dict[str, Any] = {"optimizer": "adam", "learning_rate": 0.01, "lr_schedule
                         "validation_split": 0.1, "augment": False}
 FAST_NOTE = N_("**Fast recipe**: Adam with a one-cycle learning rate peaking at 0.01, batches of "
              "128, 2 epochs on all 60,000 images. Made for the *Fast to 99%* design (Design page "
-             "presets): its BatchNormalization layers keep a high learning rate stable, and "
-             "one-cycle climbs to that rate over the first quarter of the steps, then glides "
-             "down to a hundredth of it, so two epochs do what four do at a fixed rate.")
+             "presets): one-cycle climbs to ten times Adam's usual rate over the first quarter of "
+             "the steps, then glides down to a hundredth of it, so two epochs do what four do at "
+             "a fixed rate.")
 LR_SCHEDULE_HELP = {
     "constant": N_("Constant: the same learning rate for every step."),
     "one_cycle": N_("One-cycle: climb from a tenth of the learning rate to all of it over the first "

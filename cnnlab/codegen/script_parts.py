@@ -13,6 +13,7 @@ from typing import Any
 
 from cnnlab.design import spec
 from cnnlab.training.augmentation import ROTATION_DEGREES, SHIFT_FRACTION, ZOOM_FRACTION
+from cnnlab.training.loop import ONE_CYCLE_END, ONE_CYCLE_START, ONE_CYCLE_WARMUP
 from cnnlab.errors import LabError
 from cnnlab.text import dims
 
@@ -20,7 +21,7 @@ MNIST_SHAPE = (28, 28, 1)
 DEFAULTS: dict[str, Any] = {"optimizer": "adam", "learning_rate": 1e-3, "momentum": 0.9,
                             "batch_size": 128, "epochs": 3, "validation_split": 0.1,
                             "label_format": "integer", "subset": None, "seed": 0,
-                            "augment": False}
+                            "augment": False, "lr_schedule": "constant"}
 # Keras' own defaults of each optimizer's settings, and its class name.
 _OPTIMIZERS = {"adam": ("Adam", {"learning_rate": 1e-3}),
                "rmsprop": ("RMSprop", {"learning_rate": 1e-3}),
@@ -64,7 +65,10 @@ def script_lines(arch: spec.Architecture, model_code: str, config: Any, data_pat
                           "[28, 28, 1].")
     c = read_config(config)
     out = ['"""A convolutional network for the MNIST digits, exported from CNN Lab."""', ""]
-    out += (["import gzip", "import pathlib", ""] if data_path else [])
+    one_cycle = c["lr_schedule"] == "one_cycle"
+    stdlib = (["gzip"] if data_path else []) + (["math"] if one_cycle else []) + \
+        (["pathlib"] if data_path else [])
+    out += [f"import {name}" for name in stdlib] + ([""] if stdlib else [])
     out += ["import keras", "import numpy as np"]
     out += (["import tensorflow as tf"] if c["augment"] else []) + ["from keras import layers", ""]
     if warnings:
@@ -107,8 +111,8 @@ def _data(data_path: str | None, c: dict[str, Any]) -> list[str]:
 def _train(c: dict[str, Any]) -> list[str]:
     loss = _LOSSES[c["label_format"]]
     why = ("integer labels 0-9" if c["label_format"] == "integer" else "one-hot labels")
-    out = ["# 4. Training setup: how to measure the error and how to reduce it",
-           "model.compile(",
+    out = ["# 4. Training setup: how to measure the error and how to reduce it"]
+    out += _one_cycle(c) + ["model.compile(",
            f"    optimizer={optimizer_code(c)},",
            f'    loss="{loss}",  # {why} vs. the predicted probabilities',
            '    metrics=["accuracy"],', ")", ""]
@@ -156,14 +160,37 @@ def _fit_augmented(c: dict[str, Any]) -> list[str]:
     return out + [fit + ")"]
 
 
+def _one_cycle(c: dict[str, Any]) -> list[str]:
+    """The one-cycle schedule as cnnlab.training.loop.learning_rate builds it: the same Keras
+    CosineDecay, with the number of steps computed from the data the script trains on."""
+    if c["lr_schedule"] != "one_cycle":
+        return []
+    split = c["validation_split"]
+    kept = f" * {1 - split:g}" if split else ""  # the images left after the validation split
+    rate = float(c["learning_rate"])
+    return ["# one-cycle learning rate: from a tenth of the peak up to it over the first quarter "
+            "of the steps,",
+            "# then a cosine down to a hundredth of it; a higher peak, so fewer epochs are needed",
+            f"steps = max(2, {c['epochs']} * math.ceil(len(x_train){kept} / {c['batch_size']}))"
+            "  # batches in all epochs",
+            f"warmup = max(1, int(steps * {ONE_CYCLE_WARMUP:g}))",
+            "learning_rate = keras.optimizers.schedules.CosineDecay(",
+            f"    {rate!r} * {ONE_CYCLE_START:g}, decay_steps=steps - warmup, "
+            f"alpha={ONE_CYCLE_END:g},",
+            f"    warmup_target={rate!r}, warmup_steps=warmup)"]
+
+
 def optimizer_code(c: dict[str, Any]) -> str:
-    """`"adam"` at Keras' defaults, else the class with only the changed settings."""
+    """`"adam"` at Keras' defaults, else the class with only the changed settings; with the
+    one-cycle schedule, the `learning_rate` variable that `_one_cycle` defines."""
     name = c["optimizer"]
     cls, defaults = _OPTIMIZERS[name]
     wanted = {"learning_rate": float(c["learning_rate"])}
     if name == "sgd":
         wanted["momentum"] = float(c["momentum"])
-    changed = {k: v for k, v in wanted.items() if v != defaults[k]}
+    changed = {k: repr(v) for k, v in wanted.items() if v != defaults[k]}
+    if c.get("lr_schedule") == "one_cycle":
+        changed["learning_rate"] = "learning_rate"
     if not changed:
         return f'"{name}"'
-    return f"keras.optimizers.{cls}(" + ", ".join(f"{k}={v!r}" for k, v in changed.items()) + ")"
+    return f"keras.optimizers.{cls}(" + ", ".join(f"{k}={v}" for k, v in changed.items()) + ")"

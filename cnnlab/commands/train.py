@@ -16,14 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from cnnlab.errors import LabError
-from cnnlab.training.config import LABEL_FORMATS, OPTIMIZERS, TrainConfig
+from cnnlab.training.config import LABEL_FORMATS, LR_SCHEDULES, OPTIMIZERS, TrainConfig
 from cnnlab.training.progress import Progress
 
 HELP = "Train a design (a JSON file or a preset key) on MNIST and save the trained run."
 _FLAGS = {"epochs": "epochs", "batch_size": "batch_size", "optimizer": "optimizer",
           "lr": "learning_rate", "momentum": "momentum", "subset": "subset", "seed": "seed",
           "label_format": "label_format", "validation_split": "validation_split",
-          "augment": "augment"}
+          "augment": "augment", "lr_schedule": "lr_schedule"}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -33,6 +33,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--batch-size", type=int)
     parser.add_argument("--optimizer", choices=OPTIMIZERS)
     parser.add_argument("--lr", type=float, help="learning rate (default 0.001)")
+    parser.add_argument("--lr-schedule", choices=LR_SCHEDULES,
+                        help="constant (default), or one_cycle: warm up to --lr, then a cosine "
+                        "down to a hundredth of it")
     parser.add_argument("--momentum", type=float, help="SGD momentum (default 0.9)")
     parser.add_argument("--subset", type=int, help="train on this many images (default: all 60,000)")
     parser.add_argument("--augment", action="store_true", default=None,

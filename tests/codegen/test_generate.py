@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import json
+import math
 import os
 import subprocess
 import sys
@@ -252,6 +253,28 @@ def test_optimizers_are_spelled_out_only_when_not_at_keras_defaults() -> None:
             assert optimizer.momentum == pytest.approx(settings["momentum"])
 
 
+@pytest.mark.parametrize("split", [0.1, 0.0])
+def test_the_scripts_one_cycle_is_the_schedule_cnnlab_trains_with(split: float) -> None:
+    from cnnlab.training.config import TrainConfig
+    from cnnlab.training.loop import learning_rate, split_indices
+
+    config = TrainConfig(optimizer="sgd", learning_rate=0.02, lr_schedule="one_cycle",
+                         batch_size=64, epochs=3, subset=1000, validation_split=split)
+    script = generate_script(PRESETS["fast"].arch, config=config)
+    assert "optimizer=keras.optimizers.SGD(learning_rate=learning_rate, momentum=0.9)," in script
+    lines = script.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("steps = "))
+    end = next(i for i, line in enumerate(lines) if "warmup_steps=warmup)" in line)
+    names = {"math": math, "keras": keras, "x_train": np.zeros((1000, 28, 28, 1))}
+    exec("\n".join(lines[start:end + 1]), names)
+    train_rows, _ = split_indices(60_000, config, config.seed)
+    ours = learning_rate(config, math.ceil(len(train_rows) / config.batch_size))
+    theirs = names["learning_rate"]
+    assert theirs.get_config() == ours.get_config()
+    for step in (0, 5, 11, 12, 30, 47):
+        assert float(theirs(step)) == pytest.approx(float(ours(step)), rel=1e-6)
+
+
 def test_settings_can_be_any_object_with_the_fields() -> None:
     class Settings:
         optimizer, learning_rate, momentum, batch_size, epochs = "rmsprop", 0.01, 0.9, 64, 2
@@ -281,7 +304,7 @@ def test_a_generated_script_trains_and_evaluates(tmp_path: Path) -> None:
                               spec.ResidualBlock(8, strides=(2, 2)), spec.Flatten(),
                               spec.Dense(10, "softmax")))
     config = {"optimizer": "sgd", "learning_rate": 0.05, "label_format": "one_hot",
-              "subset": 500, "epochs": 1, "augment": True}
+              "subset": 500, "epochs": 1, "augment": True, "lr_schedule": "one_cycle"}
     script = tmp_path / "cnn.py"
     script.write_text(generate_script(arch, "functional", config, data_path=str(MNIST_DIR)))
     env = {**os.environ, "CUDA_VISIBLE_DEVICES": ""}  # the log level comes from tests/conftest.py

@@ -35,10 +35,12 @@ def test_trains_a_design_file_into_a_loadable_run(tmp_path, capsys):
 
 def test_a_preset_key_saves_under_the_runs_dir(tmp_path, capsys):
     code = main(["train", "dense_baseline", "--subset", "100", "--epochs", "1", "--quiet",
-                 "--runs-dir", str(tmp_path), "--owner", "teacher", "--name", "baseline"])
+                 "--runs-dir", str(tmp_path), "--owner", "teacher", "--name", "baseline",
+                 "--lr-schedule", "one_cycle"])
     assert code == 0
     [info] = runs.list_runs(tmp_path, "teacher")
     assert info.name == "baseline" and info.status == "complete"
+    assert runs.load_run(info.path).config.lr_schedule == "one_cycle"
 
 
 @pytest.mark.parametrize("args, words", [

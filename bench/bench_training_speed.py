@@ -115,8 +115,17 @@ def time_to_accuracy(arch, config, data, target: float) -> tuple[float | None, i
     return seconds, epoch, probe.best
 
 
-def first_chart_latency(warm: bool, arch, config) -> float:
-    """Seconds from JobManager.submit to the job's first live chart point (one free worker)."""
+def rss_mb(pid: int) -> float:
+    """Resident memory of one process, from /proc (Linux)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no VmRSS for process {pid}")
+
+
+def first_chart_latency(warm: bool, arch, config) -> tuple[float, float | None]:
+    """Seconds from JobManager.submit to the job's first live chart point (one free worker),
+    and the resident memory of the idle warm worker that took it (MB; None for a cold one)."""
     from cnnlab.training.queue import JobManager
 
     with tempfile.TemporaryDirectory() as runs:
@@ -128,16 +137,18 @@ def first_chart_latency(warm: bool, arch, config) -> float:
                     with jm._lock:
                         for worker in jm._idle:
                             worker.poll()
-                        if any(w.ready for w in jm._idle):
+                        ready = [w for w in jm._idle if w.ready]
+                        if ready:
                             break
                     time.sleep(0.05)
+            idle_mb = rss_mb(ready[0].process.pid) if warm else None
             start = time.monotonic()
             job = jm.submit("bench", arch, config, "bench")
             while not jm.status(job).progress.batch_history:
                 if jm.status(job).state not in ("queued", "running"):
                     raise RuntimeError(f"the job ended early: {jm.status(job).error}")
                 time.sleep(0.01)
-            return time.monotonic() - start
+            return time.monotonic() - start, idle_mb
         finally:
             jm.shutdown(timeout_s=5)
 
@@ -192,8 +203,9 @@ def main() -> None:
                           spe=spe, reached_s=reached_s, epoch=epoch, best=best,
                           flops_epoch=6 * macs * 60_000)
     quick = TrainConfig(epochs=1, subset=12_000)
-    warm_s = first_chart_latency(True, designs["recommended"][0], quick)
-    cold_s = None if args.no_cold else first_chart_latency(False, designs["recommended"][0], quick)
+    warm_s, idle_mb = first_chart_latency(True, designs["recommended"][0], quick)
+    cold_s = None if args.no_cold else first_chart_latency(False, designs["recommended"][0],
+                                                           quick)[0]
     ceiling = matmul_flops()
 
     print(f"\n{'':34s}" + "".join(f"{n:>16s}" for n in rows), flush=True)
@@ -214,6 +226,7 @@ def main() -> None:
     line("(d) share of the matmul ceiling", lambda r: f"{6 * r['macs'] * r['ours'] / ceiling:.0%}")
     print(f"(c) first chart point after Start: warm worker {warm_s:.2f} s"
           + ("" if cold_s is None else f", cold worker {cold_s:.2f} s"))
+    print(f"    an idle warm worker holds {idle_mb:,.0f} MB resident (TensorFlow + MNIST)")
     print(f"(d) matmul ceiling on {THREADS} threads: {ceiling / 1e9:.1f} GFLOP/s")
     print(f"load after: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
 

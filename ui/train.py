@@ -97,7 +97,7 @@ def settings_form(limits: Limits, blocked: bool = False) -> tuple[dict[str, Any]
                              help=_("How big each weight update is. Too small: slow progress. "
                                     "Too big: the loss jumps around or explodes."))
             st.radio(_("Learning-rate schedule"), LR_SCHEDULES, key="train_lr_schedule",
-                     horizontal=True, format_func=lambda v: v.replace("_", "-"),
+                     horizontal=True, format_func=lambda v: _(recipes.LR_SCHEDULE_NAMES[v]),
                      help=" ".join(_(text) for text in recipes.LR_SCHEDULE_HELP.values()))
             if optimizer == "sgd":
                 st.slider(_("Momentum"), 0.0, 0.99, step=0.01, key="train_momentum",

@@ -18,6 +18,7 @@ FAST_NOTE = N_("**Fast recipe**: Adam with a one-cycle learning rate peaking at 
              "presets): one-cycle climbs to ten times Adam's usual rate over the first quarter of "
              "the steps, then glides down to a hundredth of it, so two epochs do what four do at "
              "a fixed rate.")
+LR_SCHEDULE_NAMES = {"constant": N_("constant"), "one_cycle": N_("one-cycle")}
 LR_SCHEDULE_HELP = {
     "constant": N_("Constant: the same learning rate for every step."),
     "one_cycle": N_("One-cycle: climb from a tenth of the learning rate to all of it over the first "

@@ -10,10 +10,27 @@ from __future__ import annotations
 import functools
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from cnnlab import i18n
 
 KEY = "language"  # the sidebar switch's key in st.session_state: "zh" or "en"
+
+
+def _sessions_choice() -> str | None:
+    """The session's language, for code Streamlit runs before the page's top sets it.
+
+    Button and widget callbacks (`on_click=`, `on_change=`) run at the start of the next run,
+    in a fresh script thread, before `choose()`: without this, a LabError raised inside one
+    (an impossible layer, a bad design file, a name too long) comes out in English. Registered
+    once here, for every callback of every page, instead of wrapping each callback.
+    """
+    if get_script_run_ctx(suppress_warning=True) is None:
+        return None  # not a page's thread (a training-queue thread of the server): English
+    return st.session_state.get(KEY)
+
+
+i18n.set_fallback(_sessions_choice)
 
 
 def choose() -> str:

@@ -66,7 +66,7 @@ def published_design(db: Database, submission_id: int) -> tuple[str, Architectur
     with db.session() as s:
         row = s.get(Submission, submission_id)
         if row is None:
-            raise LabError("There is no such submission.")
+            raise LabError(_("There is no such submission."))
         return row.display_name, Architecture.from_dict(row.design)
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Mapping
 
 from cnnlab.errors import LabError
+from cnnlab.i18n import _
 from cnnlab.classroom.limits import Limits
 from cnnlab.paths import DEFAULT_MODEL_DIR, DEFAULT_RUNS_DIR, REPO_DIR
 
@@ -51,7 +52,8 @@ def load_settings(path: Path | None = None, environ: Mapping[str, str] | None = 
         try:
             table = tomllib.loads(path.read_text())
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise LabError(f"The settings file {path} is not valid TOML ({exc}).") from None
+            raise LabError(_("The settings file {path} is not valid TOML ({error}).").format(
+                path=path, error=exc)) from None
     server = dict(table.get("server", {}))
     caps = dict(table.get("limits", {}))
     for name in SERVER_SETTINGS:
@@ -63,7 +65,8 @@ def load_settings(path: Path | None = None, environ: Mapping[str, str] | None = 
     unknown = (set(server) - set(SERVER_SETTINGS)) | (
         set(caps) - {f.name for f in dataclasses.fields(Limits)})
     if unknown:
-        raise LabError(f"Unknown setting(s) {sorted(unknown)} in {path} or the environment.")
+        raise LabError(_("Unknown setting(s) {names} in {path} or the environment.").format(
+            names=sorted(unknown), path=path))
     limits = Limits(**{name: _whole_number(name, value) for name, value in caps.items()})
     values: dict = {"limits": limits}
     for name in ("runs_dir", "default_model_dir"):
@@ -85,8 +88,9 @@ def check_redis_url(value: object) -> str:
     """A Redis address such as redis://127.0.0.1:6379/0, as redis-py's from_url reads it."""
     url = str(value).strip()
     if not url.startswith(REDIS_SCHEMES):
-        raise LabError(f"Setting redis_url must start with {', '.join(REDIS_SCHEMES)} (e.g. "
-                       f"redis://127.0.0.1:6379/0); got {value!r}.")
+        raise LabError(_("Setting redis_url must start with {schemes} (e.g. "
+                         "redis://127.0.0.1:6379/0); got {value}.").format(
+                             schemes=", ".join(REDIS_SCHEMES), value=repr(value)))
     return url
 
 
@@ -94,7 +98,8 @@ def _nice_level(value: object) -> int:
     """0 (same priority as the web server) to 19 (only idle CPU), as the `nice` command counts."""
     level = _whole_number("worker_nice", value, minimum=0)
     if level > 19:
-        raise LabError(f"Setting worker_nice must be between 0 and 19; got {level}.")
+        raise LabError(_("Setting worker_nice must be between 0 and 19; got {value}.").format(
+            value=level))
     return level
 
 
@@ -102,7 +107,9 @@ def _whole_number(name: str, value: object, minimum: int = 1) -> int:
     try:
         number = int(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        raise LabError(f"Setting {name} must be a whole number; got {value!r}.") from None
+        raise LabError(_("Setting {name} must be a whole number; got {value}.").format(
+            name=name, value=repr(value))) from None
     if number < minimum:
-        raise LabError(f"Setting {name} must be at least {minimum}; got {number}.")
+        raise LabError(_("Setting {name} must be at least {low}; got {value}.").format(
+            name=name, low=minimum, value=number))
     return number

@@ -27,6 +27,7 @@ import time
 from pathlib import Path
 
 from cnnlab.errors import LabError
+from cnnlab.i18n import N_, _
 
 HELP = "Run a training worker that takes jobs from the class's Redis queue (see README, Deployment)."
 
@@ -123,7 +124,7 @@ def make_worker(queues: list, connection, name: str):
         def handle_warm_shutdown_request(self) -> None:
             super().handle_warm_shutdown_request()
             self.shutting_down = True
-            stop_current("The training machine was shut down, so this job stopped early; the "
-                         "last completed epoch was kept.")
+            stop_current(N_("The training machine was shut down, so this job stopped early; the "
+                            "last completed epoch was kept."))
 
     return TrainingWorker(queues, connection=connection, name=name)

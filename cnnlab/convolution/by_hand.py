@@ -15,6 +15,7 @@ import numpy as np
 
 from cnnlab.design.windows import window_formula, window_out
 from cnnlab.errors import LabError
+from cnnlab.i18n import _
 
 IntOrPair = int | tuple[int, int]
 Padding4 = tuple[int, int, int, int]  # (top, bottom, left, right)
@@ -43,8 +44,8 @@ def output_size(n: int, k: int, s: int = 1, padding: str = "valid") -> int:
     """Output length along one axis (design.windows' formula), or a LabError when k does not fit."""
     _check_padding(padding)
     if padding == "valid" and k > n:
-        raise LabError(f"A {k}-wide window does not fit in {n} cells with 'valid' padding. "
-                          "Use a smaller kernel or 'same' padding.")
+        raise LabError(_("A {k}-wide window does not fit in {n} cells with 'valid' padding. Use "
+                         "a smaller kernel or 'same' padding.").format(k=k, n=n))
     return window_out(n, k, s, padding)
 
 

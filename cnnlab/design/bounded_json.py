@@ -15,6 +15,7 @@ import re
 from typing import Any
 
 from cnnlab.errors import LabError
+from cnnlab.i18n import N_, _
 
 MAX_BYTES = 1_000_000  # a design is a few KB; a teacher's handout well under this
 MAX_DEPTH = 8  # a design nests 4 deep: {layers: [{kernel_size: [3, 3]}]}
@@ -23,24 +24,25 @@ MAX_ITEMS = 10_000  # every list and object entry together
 
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _BRACKET = re.compile(r"[\[\]{}]")
-_FIX = "Export a design from the Design page to see the expected format."
+_FIX = N_("Export a design from the Design page to see the expected format.")
 
 
 def read_bounded_json(text: str, *, max_bytes: int = MAX_BYTES, max_depth: int = MAX_DEPTH,
                       max_string: int = MAX_STRING, max_items: int = MAX_ITEMS) -> Any:
     """Parse `text` as JSON within the bounds; anything over one is a LabError, never a crash."""
     if not isinstance(text, str):
-        raise LabError(f"A design must be JSON text. {_FIX}")
+        raise LabError(_("A design must be JSON text.") + " " + _(_FIX))
     if len(text) > max_bytes:
-        raise LabError(f"This JSON is {len(text):,} characters long; at most {max_bytes:,} are "
-                       f"accepted. {_FIX}")
+        raise LabError(_("This JSON is {n} characters long; at most {most} are accepted.").format(
+            n=f"{len(text):,}", most=f"{max_bytes:,}") + " " + _(_FIX))
     _check_depth(text, max_depth)
     try:
         value = json.loads(text)
     except (ValueError, TypeError, RecursionError) as exc:  # ValueError covers JSONDecodeError
         detail = str(exc)[:120]
-        raise LabError(f"This is not valid JSON ({detail}). Check for a missing comma or "
-                       f"bracket, or export a design from the Design page.") from None
+        raise LabError(_("This is not valid JSON ({detail}). Check for a missing comma or "
+                         "bracket, or export a design from the Design page.").format(
+                             detail=detail)) from None
     _check_contents(value, max_string, max_items)
     return value
 
@@ -58,8 +60,8 @@ def _check_depth(text: str, max_depth: int) -> None:
         if match.group() in "[{":
             depth += 1
             if depth > max_depth:
-                raise LabError(f"This JSON nests brackets more than {max_depth} deep; a design "
-                               f"needs at most 4 levels. {_FIX}")
+                raise LabError(_("This JSON nests brackets more than {depth} deep; a design needs "
+                                 "at most 4 levels.").format(depth=max_depth) + " " + _(_FIX))
         else:
             depth -= 1
 
@@ -71,8 +73,9 @@ def _check_contents(value: Any, max_string: int, max_items: int) -> None:
         item = pending.pop()
         if isinstance(item, str):
             if len(item) > max_string:
-                raise LabError(f"A text value in this JSON is {len(item):,} characters long; at "
-                               f"most {max_string} are accepted. {_FIX}")
+                raise LabError(_("A text value in this JSON is {n} characters long; at most {most} "
+                                 "are accepted.").format(n=f"{len(item):,}", most=max_string)
+                               + " " + _(_FIX))
         elif isinstance(item, dict):
             items += len(item)
             pending.extend(item.keys())
@@ -81,5 +84,5 @@ def _check_contents(value: Any, max_string: int, max_items: int) -> None:
             items += len(item)
             pending.extend(item)
         if items > max_items:
-            raise LabError(f"This JSON has more than {max_items:,} entries; a design has a few "
-                           f"dozen. {_FIX}")
+            raise LabError(_("This JSON has more than {most} entries; a design has a few "
+                             "dozen.").format(most=f"{max_items:,}") + " " + _(_FIX))

@@ -16,6 +16,7 @@ from cnnlab.design import spec
 from cnnlab.design.layers import BY_TYPE
 from cnnlab.design.arithmetic import LayerStats, Summary, analyze
 from cnnlab.errors import LabError
+from cnnlab.i18n import _
 from cnnlab.classroom.limits import Limits
 from cnnlab.classroom.caps import check
 
@@ -27,7 +28,8 @@ def new_row(kind: str, uid: int) -> Row:
     """A layer of type `kind` with its type's starting settings (the usual textbook choice)."""
     cls = BY_TYPE.get(kind)
     if cls is None:
-        raise LabError(f"Unknown layer type {kind!r}; choose one of {', '.join(BY_TYPE)}.")
+        raise LabError(_("Unknown layer type {value}; choose one of {choices}.").format(
+            value=repr(kind), choices=", ".join(BY_TYPE)))
     return layer_row(cls.from_json_dict({"type": kind, **cls.new}, 1), uid)
 
 
@@ -87,14 +89,14 @@ def read_design_file(data: bytes, limits: Limits) -> spec.Architecture:
     saying which, so the page can keep the current design and show why.
     """
     if len(data) > limits.max_upload_bytes:
-        raise LabError(f"This file is {len(data):,} bytes; a design file may be at most "
-                          f"{limits.max_upload_bytes:,} bytes. Export one from this page to see "
-                          "the expected format.")
+        raise LabError(_("This file is {size} bytes; a design file may be at most {most} bytes. "
+                         "Export one from this page to see the expected format.").format(
+                             size=f"{len(data):,}", most=f"{limits.max_upload_bytes:,}"))
     try:
         text = data.decode("utf-8-sig")  # tolerate the byte-order mark some editors write
     except UnicodeDecodeError:
-        raise LabError("This file is not text (UTF-8). Upload the design.json file that "
-                          "the Design page exports.") from None
+        raise LabError(_("This file is not text (UTF-8). Upload the design.json file that the "
+                         "Design page exports.")) from None
     arch = spec.Architecture.from_json(text)
     check(arch, limits)
     return arch

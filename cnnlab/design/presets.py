@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cnnlab.errors import LabError
-from cnnlab.i18n import N_
+from cnnlab.i18n import N_, _
 from cnnlab.design.spec import (Activation, Architecture, AveragePooling2D, BatchNormalization,
                                 Conv2D, Dense, DepthwiseConv2D, Dropout, Flatten,
                                 GlobalAveragePooling2D, MaxPooling2D, ReLU, ResidualBlock,
@@ -155,5 +155,5 @@ def get_preset(key: str) -> Preset:
     try:
         return PRESETS[key]
     except (KeyError, TypeError):
-        raise LabError(f"There is no preset named {key!r}; choose one of "
-                          f"{', '.join(PRESETS)}.") from None
+        raise LabError(_("There is no preset named {name}; choose one of {choices}.").format(
+            name=repr(key), choices=", ".join(PRESETS))) from None

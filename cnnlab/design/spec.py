@@ -17,6 +17,7 @@ from cnnlab.design.layers import *  # noqa: F401,F403 - spec.Conv2D etc., as cal
 from cnnlab.design.layers import ACTIVATIONS, BY_TYPE, PADDINGS, LayerType, Pair  # noqa: F401
 from cnnlab.design.bounded_json import quoted, read_bounded_json
 from cnnlab.errors import LabError
+from cnnlab.i18n import _
 
 # The layer types live in cnnlab.design.layers, one module each; spec only gathers them.
 Layer = LayerType
@@ -34,19 +35,21 @@ class Architecture:
     def from_dict(cls, data: Any) -> "Architecture":
         """Parse and check the JSON-shaped dict; raise LabError naming the layer and the fix."""
         if not isinstance(data, dict):
-            raise LabError("A design must be a JSON object with 'input_shape' and 'layers'.")
+            raise LabError(_("A design must be a JSON object with 'input_shape' and 'layers'."))
         unknown = set(data) - {"input_shape", "layers"}
         if unknown:
-            raise LabError(f"Unknown top-level key(s) {quoted(sorted(unknown))}; a design has only "
-                              "'input_shape' and 'layers'.")
+            raise LabError(_("Unknown top-level key(s) {keys}; a design has only 'input_shape' and "
+                             "'layers'.").format(keys=quoted(sorted(unknown))))
         shape = data.get("input_shape", [28, 28, 1])
         if (not isinstance(shape, (list, tuple)) or len(shape) != 3
                 or not all(_is_int(v) and v > 0 for v in shape)):
-            raise LabError(f"input_shape must be three positive whole numbers [height, width, "
-                              f"channels], like [28, 28, 1]; got {quoted(shape)}.")
+            raise LabError(_("input_shape must be three positive whole numbers [height, width, "
+                             "channels], like [28, 28, 1]; got {value}.").format(
+                                 value=quoted(shape)))
         raw_layers = data.get("layers")
         if not isinstance(raw_layers, list) or not raw_layers:
-            raise LabError("'layers' must be a non-empty list of layers; add at least one layer.")
+            raise LabError(_("'layers' must be a non-empty list of layers; add at least one "
+                             "layer."))
         layers = tuple(parse_layer(raw, i) for i, raw in enumerate(raw_layers, start=1))
         return cls(layers=layers, input_shape=tuple(int(v) for v in shape))
 
@@ -81,15 +84,18 @@ def describe(layer: Layer) -> str:
 
 def parse_layer(raw: Any, position: int) -> Layer:
     """Build one layer from its dict, checking every key and value."""
-    where = f"Layer {position}"
+    where = _("Layer {position}").format(position=position)
     if not isinstance(raw, dict) or "type" not in raw:
-        raise LabError(f"{where}: each layer must be an object with a 'type', such as "
-                          '{"type": "Conv2D", "filters": 32, "kernel_size": 3}.', position)
+        raise LabError(_("{where}: each layer must be an object with a 'type', such as "
+                         "{example}.").format(
+                             where=where,
+                             example='{"type": "Conv2D", "filters": 32, "kernel_size": 3}'),
+                       position)
     kind = raw["type"]
     cls = BY_TYPE.get(kind) if isinstance(kind, str) else None
     if cls is None:
-        raise LabError(f"{where}: unknown layer type {quoted(kind)}; choose one of "
-                          f"{', '.join(BY_TYPE)}.", position)
+        raise LabError(_("{where}: unknown layer type {value}; choose one of {choices}.").format(
+            where=where, value=quoted(kind), choices=", ".join(BY_TYPE)), position)
     return cls.from_json_dict(raw, position)
 
 

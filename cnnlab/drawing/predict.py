@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from cnnlab.errors import LabError
+from cnnlab.i18n import _
 from cnnlab.drawing.preprocess import DigitSteps, preprocess_digit
 
 
@@ -63,9 +64,9 @@ def predict_probabilities(model: Any, x28: np.ndarray) -> np.ndarray:
     """The model's ten digit probabilities (10,) float64 summing to 1, from one direct call."""
     outputs = forward(model, as_batch(x28))  # (1, 28, 28, 1) -> (1, 10)
     if outputs.shape != (1, 10):
-        raise LabError(f"This model outputs shape {tuple(outputs.shape[1:])}, but a digit "
-                          "classifier must end with Dense(10) (one output per digit). Change the "
-                          "last layer to Dense(10, softmax) and train again.")
+        raise LabError(_("This model outputs shape {shape}, but a digit classifier must end with "
+                         "Dense(10) (one output per digit). Change the last layer to Dense(10, "
+                         "softmax) and train again.").format(shape=tuple(outputs.shape[1:])))
     return to_probabilities(outputs[0], output_activation(model))
 
 

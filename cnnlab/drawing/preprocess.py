@@ -77,8 +77,9 @@ def to_grayscale(image: np.ndarray) -> tuple[np.ndarray, bool]:
     image = np.asarray(image)
     if image.ndim not in (2, 3) or image.ndim == 3 and image.shape[2] not in (1, 3, 4) \
             or min(image.shape[:2]) < 1 or not np.issubdtype(image.dtype, np.number):
-        raise LabError(f"An image must be (height, width) grey or (height, width, 3|4) colour "
-                          f"pixels; got an array of shape {image.shape}. Upload a PNG or JPEG.")
+        raise LabError(_("An image must be (height, width) grey or (height, width, 3|4) colour "
+                         "pixels; got an array of shape {shape}. Upload a PNG or JPEG.").format(
+                             shape=image.shape))
     pixels = _as_unit_float(_shrink(image))
     if pixels.ndim == 2:
         gray = pixels

@@ -19,6 +19,7 @@ import numpy as np
 
 from cnnlab.evaluation import metrics
 from cnnlab.errors import LabError
+from cnnlab.i18n import _
 from cnnlab.evaluation.metrics import ClassMetrics, Mistake
 
 if TYPE_CHECKING:
@@ -109,8 +110,9 @@ def predict_outputs(model: Any, x: np.ndarray, batch_size: int = 1000) -> np.nda
         raise ValueError(f"batch_size must be at least 1, got {batch_size}")
     expected = tuple(model.input_shape[1:])
     if tuple(x.shape[1:]) != expected:
-        raise LabError(f"This model expects images of shape {expected}, but the test images are "
-                          f"{tuple(x.shape[1:])}. Set the design's input_shape to [28, 28, 1].")
+        raise LabError(_("This model expects images of shape {expected}, but the test images are "
+                         "{shape}. Set the design's input_shape to [28, 28, 1].").format(
+                             expected=expected, shape=tuple(x.shape[1:])))
     chunks = [keras.ops.convert_to_numpy(model(x[i:i + batch_size], training=False))
               for i in range(0, len(x), batch_size)]
     if not chunks:
@@ -137,14 +139,17 @@ def from_outputs(outputs: np.ndarray, y_true: np.ndarray, from_logits: bool | No
     out = np.asarray(outputs)
     y = np.asarray(y_true).astype(np.int64)
     if out.ndim != 2 or out.shape[0] != len(y):
-        raise LabError(f"The model must output one row of class scores per image, shape "
-                          f"({len(y)}, 10); it gave {out.shape}. End the design with Dense(10).")
+        raise LabError(_("The model must output one row of class scores per image, shape ({n}, "
+                         "10); it gave {shape}. End the design with Dense(10).").format(
+                             n=len(y), shape=out.shape))
     if len(y) and int(y.max()) >= out.shape[1]:
-        raise LabError(f"The model outputs {out.shape[1]} values per image, but the labels go up "
-                          f"to {int(y.max())}: the last layer needs 10 units, one per digit.")
+        raise LabError(_("The model outputs {n} values per image, but the labels go up to "
+                         "{top}: the last layer needs 10 units, one per digit.").format(
+                             n=out.shape[1], top=int(y.max())))
     if not np.all(np.isfinite(out)):
-        raise LabError("The model's outputs contain NaN or infinity, so it cannot be evaluated; "
-                          "the training diverged. Retrain with a smaller learning rate.")
+        raise LabError(_("The model's outputs contain NaN or infinity, so it cannot be "
+                         "evaluated; the training diverged. Retrain with a smaller learning "
+                         "rate."))
     logits = not looks_like_probabilities(out) if from_logits is None else from_logits
     probs = (softmax(out) if logits else out).astype(np.float32)
     cm = metrics.confusion_matrix(y, probs.argmax(axis=1), n_classes=probs.shape[1])
@@ -169,12 +174,13 @@ def evaluate_run(run_dir: str | Path, data: "Mnist | None" = None, batch_size: i
 
     path = Path(run_dir)
     if not path.exists():
-        raise LabError(f"There is no run at {path}; check the folder name, or train a model "
-                          "first.")
+        raise LabError(_("There is no run at {path}; check the folder name, or train a model "
+                         "first.").format(path=path))
     model_path = path / "model.keras" if path.is_dir() else path
     if not model_path.is_file():
-        raise LabError(f"The folder {path.name} has no model.keras, so there is nothing to "
-                          "evaluate; its training may have been interrupted. Train it again.")
+        raise LabError(_("The folder {folder} has no model.keras, so there is nothing to "
+                         "evaluate; its training may have been interrupted. Train it again.").format(
+                             folder=path.name))
     if data is None:
         from cnnlab.training.mnist import load_mnist
 

@@ -22,7 +22,7 @@ from typing import Any, Callable
 import numpy as np
 
 from cnnlab.errors import LabError
-from cnnlab.i18n import N_
+from cnnlab.i18n import N_, _
 from cnnlab.evaluation import transforms
 
 CACHE_FILE = "robustness.json"
@@ -172,12 +172,14 @@ def robustness_run(run_dir: str | Path, n_images: int = N_IMAGES, drawn_images: 
     from cnnlab.runs.model_file import load_model_bytes
 
     if n_images < 1 or drawn_images < 0:
-        raise LabError("Use at least 1 test image (and 0 or more drawn ones) for the robustness curves.")
+        raise LabError(_("Use at least 1 test image (and 0 or more drawn ones) for the "
+                         "robustness curves."))
     path = Path(run_dir)
     model_path = path / "model.keras" if path.is_dir() else path
     if not model_path.is_file():
-        raise LabError(f"There is no model at {path}: give a run folder holding model.keras "
-                       "(or a .keras file); train a model first if you have none.")
+        raise LabError(_("There is no model at {path}: give a run folder holding model.keras (or "
+                         "a .keras file); train a model first if you have none.").format(
+                             path=path))
     if data is None:
         from cnnlab.training.mnist import load_mnist
 

@@ -18,7 +18,7 @@ from cnnlab.runs.atomic import atomic_replace_from, temp_path
 from cnnlab.errors import LabError
 from cnnlab.i18n import N_, _
 
-_FIX = "Re-download it or train again."
+_FIX = N_("Re-download it or train again.")
 # The command that reproduces models/default exactly (models/default/README.md).
 DEFAULT_MODEL_COMMAND = ("python -m cnnlab train recommended --epochs 20 --validation-split 0 "
                          "--seed 0 --augment --out models/default "
@@ -38,15 +38,13 @@ def load_model(path: str | os.PathLike[str], max_bytes: int | None = None) -> An
     """The keras.Model in `path`; LabError if it is missing, too big, damaged or not a model."""
     path = Path(path)
     if not path.is_file():
-        raise LabError(f"{path.name} is not a Keras model file CNN Lab can read (the file does "
-                          f"not exist). {_FIX}")
+        raise LabError(not_a_model(path.name, _("the file does not exist")))
     size = path.stat().st_size
     if max_bytes is not None and size > max_bytes:
-        raise LabError(f"{path.name} is {size:,} bytes, above this server's limit of "
-                          f"{max_bytes:,} bytes (max_upload_bytes); use a smaller model.")
+        raise LabError(too_big(path.name, size, max_bytes))
     problem = _zip_problem(path)
     if problem:
-        raise LabError(f"{path.name} is not a Keras model file CNN Lab can read ({problem}). {_FIX}")
+        raise LabError(not_a_model(path.name, problem))
     import keras
 
     if path.suffix != ".keras":  # Keras picks the format by extension
@@ -60,8 +58,7 @@ def load_model(path: str | os.PathLike[str], max_bytes: int | None = None) -> An
 def load_model_bytes(data: bytes, name: str = "model.keras", max_bytes: int | None = None) -> Any:
     """Load an uploaded model from memory (written to a private temporary file first)."""
     if max_bytes is not None and len(data) > max_bytes:
-        raise LabError(f"{name} is {len(data):,} bytes, above this server's limit of "
-                          f"{max_bytes:,} bytes (max_upload_bytes); use a smaller model.")
+        raise LabError(too_big(name, len(data), max_bytes))
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "model.keras"
         path.write_bytes(data)
@@ -93,28 +90,29 @@ def check_mnist_model(model: Any) -> Any:
     try:
         inputs, outputs = tuple(model.inputs[0].shape[1:]), tuple(model.outputs[0].shape[1:])
     except (AttributeError, IndexError, TypeError):
-        raise LabError(f"This model has no single input and output. {_FIX}") from None
+        raise LabError(_("This model has no single input and output.") + " " + _(_FIX)) from None
     if inputs != (28, 28, 1) or outputs != (10,):
-        raise LabError(f"This model takes {inputs} and gives {outputs}; CNN Lab needs a model "
-                          "that takes 28x28x1 MNIST images and gives 10 digit scores.")
+        raise LabError(_("This model takes {inputs} and gives {outputs}; CNN Lab needs a model "
+                         "that takes 28x28x1 MNIST images and gives 10 digit scores.").format(
+                             inputs=inputs, outputs=outputs))
     return model
 
 
 def _zip_problem(path: Path) -> str | None:
     """Why the file cannot be a .keras archive (a zip with config.json), or None."""
     if path.stat().st_size == 0:
-        return "the file is empty"
+        return _("the file is empty")
     if not zipfile.is_zipfile(path):
-        return "it is not a zip archive; it may be truncated or another kind of file"
+        return _("it is not a zip archive; it may be truncated or another kind of file")
     try:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
             if "config.json" not in names:
-                return "the archive has no config.json"
+                return _("the archive has no config.json")
             if archive.testzip() is not None:
-                return "the archive is damaged"
+                return _("the archive is damaged")
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        return f"the archive is damaged: {exc}"
+        return _("the archive is damaged: {error}").format(error=exc)
     return None
 
 
@@ -123,4 +121,15 @@ def _load(path: Path, shown: str, keras: Any) -> Any:
         return keras.saving.load_model(path, safe_mode=True, compile=False)
     except Exception as exc:  # Keras raises many types for a bad file; the student sees one message
         reason = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
-        raise LabError(f"{shown} is not a Keras model file CNN Lab can read ({reason}). {_FIX}") from None
+        raise LabError(not_a_model(shown, reason)) from None
+
+
+def not_a_model(name: str, reason: str) -> str:
+    return _("{name} is not a Keras model file CNN Lab can read ({reason}).").format(
+        name=name, reason=reason) + " " + _(_FIX)
+
+
+def too_big(name: str, size: int, max_bytes: int) -> str:
+    return _("{name} is {size} bytes, above this server's limit of {most} bytes "
+             "(max_upload_bytes); use a smaller model.").format(
+                 name=name, size=f"{size:,}", most=f"{max_bytes:,}")

@@ -24,6 +24,7 @@ from typing import Any, Collection
 from cnnlab.runs.atomic import DIR_MODE, atomic_write_json, is_temp_name
 from cnnlab.runs.names import MAX_NAME, clean_name
 from cnnlab.errors import LabError
+from cnnlab.i18n import _
 from cnnlab.training.config import TrainConfig
 from cnnlab.design.spec import Architecture
 from cnnlab.paths import DEFAULT_RUNS_DIR
@@ -84,8 +85,8 @@ class Run:
 def check_owner(owner: str) -> str:
     """An owner id is used as a folder name, so it must already be safe; anything else is refused."""
     if not isinstance(owner, str) or not _OWNER.fullmatch(owner):
-        raise LabError(f"{owner!r} is not a valid workspace id: use 1-64 letters, digits, "
-                          "'-', '_' or '.', not starting with '.'.")
+        raise LabError(_("{owner} is not a valid workspace id: use 1-64 letters, digits, '-', "
+                         "'_' or '.', not starting with '.'.").format(owner=repr(owner)))
     return owner
 
 
@@ -216,17 +217,20 @@ def load_run(run_dir: Path) -> Run:
     run_dir = Path(run_dir)
     meta = _read_json(run_dir / "meta.json")
     if meta is None:
-        raise LabError(f"The run in {run_dir.name} is incomplete (its training was interrupted "
-                          "before it was saved, or meta.json is damaged); train it again.")
+        raise LabError(_("The run in {folder} is incomplete (its training was interrupted before "
+                         "it was saved, or meta.json is damaged); train it again.").format(
+                             folder=run_dir.name))
     try:
         arch = Architecture.from_dict(_need_json(run_dir / "design.json"))
         config = TrainConfig.from_dict(_need_json(run_dir / "config.json"))
     except LabError as err:
-        raise LabError(f"The run in {run_dir.name} cannot be read: {err.message}") from None
+        raise LabError(_("The run in {folder} cannot be read: {error}").format(
+            folder=run_dir.name, error=err.message)) from None
     history = _read_json(run_dir / "history.json") or {"epochs": [], "batches": []}
     metrics = _read_json(run_dir / "metrics.json") or {}
     if not (run_dir / "model.keras").is_file():
-        raise LabError(f"The run in {run_dir.name} has no model.keras; train it again.")
+        raise LabError(_("The run in {folder} has no model.keras; train it again.").format(
+            folder=run_dir.name))
     return Run(run_dir, arch, config, history, metrics, meta)
 
 
@@ -234,7 +238,7 @@ def rename_run(run_dir: Path, new_name: str) -> str:
     """Give a run a new display name, kept as typed in meta.json (its folder keeps its id)."""
     meta = _read_json(Path(run_dir) / "meta.json")
     if meta is None:
-        raise LabError("Only a finished run can be renamed.")
+        raise LabError(_("Only a finished run can be renamed."))
     meta["name"] = clean_name(new_name)
     atomic_write_json(Path(run_dir) / "meta.json", meta)
     return meta["name"]
@@ -285,5 +289,5 @@ def _read_json(path: Path) -> Any:
 def _need_json(path: Path) -> Any:
     data = _read_json(path)
     if data is None:
-        raise LabError(f"{path.name} is missing or is not valid JSON.")
+        raise LabError(_("{name} is missing or is not valid JSON.").format(name=path.name))
     return data

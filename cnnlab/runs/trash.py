@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cnnlab.errors import LabError
+from cnnlab.i18n import _
 from cnnlab.runs.atomic import atomic_write_json, fsync_dir
 from cnnlab.runs.names import clean_name
 
@@ -72,8 +73,8 @@ def restore(deleted_path: Path) -> Path:
     """Put a run from the trash back in the run list; returns its folder."""
     source = Path(deleted_path)
     if source.parent.name != TRASH or not source.is_dir():
-        raise LabError("This run is no longer in the trash (it was restored or removed for "
-                       "good); refresh the page.")
+        raise LabError(_("This run is no longer in the trash (it was restored or removed for "
+                         "good); refresh the page."))
     target = source.parent.parent / source.name
     if target.exists():
         target = target.with_name(f"{source.name}-{secrets.token_hex(3)}")

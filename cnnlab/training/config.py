@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cnnlab.errors import LabError
+from cnnlab.i18n import _
 from cnnlab.classroom.limits import DEFAULT_LIMITS, Limits
 
 OPTIMIZERS = ("adam", "rmsprop", "sgd")
@@ -40,17 +41,19 @@ class TrainConfig:
         _check_choice("label_format", self.label_format, LABEL_FORMATS)
         _check_choice("lr_schedule", self.lr_schedule, LR_SCHEDULES)
         _check_number("learning_rate", self.learning_rate, low=0.0, high=10.0, open_low=True,
-                      hint="such as 0.001")
-        _check_number("momentum", self.momentum, low=0.0, high=1.0, open_high=True, hint="such as 0.9")
+                      hint=_("such as 0.001"))
+        _check_number("momentum", self.momentum, low=0.0, high=1.0, open_high=True,
+                      hint=_("such as 0.9"))
         _check_number("validation_split", self.validation_split, low=0.0, high=0.5,
-                      hint="a fraction such as 0.1 (0 means no validation)")
+                      hint=_("a fraction such as 0.1 (0 means no validation)"))
         _check_int("batch_size", self.batch_size, 1)
         _check_int("epochs", self.epochs, 1)
         _check_int("seed", self.seed, 0)
         if self.subset is not None:
             _check_int("subset", self.subset, 10)
         if not isinstance(self.augment, bool):
-            raise LabError(f"augment must be true or false; got {self.augment!r}.")
+            raise LabError(_("{key} must be true or false; got {value}.").format(
+                key="augment", value=repr(self.augment)))
 
     def check(self, limits: Limits = DEFAULT_LIMITS) -> "TrainConfig":
         """Refuse settings above the server's caps, naming the cap; returns self for chaining."""
@@ -59,8 +62,9 @@ class TrainConfig:
                 ("subset", self.subset or 60_000, limits.max_subset, "max_subset"))
         for key, value, cap, cap_name in caps:
             if value > cap:
-                raise LabError(f"{key} = {value} is above this server's limit of {cap} "
-                                  f"({cap_name}); choose {cap} or less.")
+                raise LabError(_("{key} = {value} is above this server's limit of {cap} "
+                                 "({cap_name}); choose {cap} or less.").format(
+                                     key=key, value=value, cap=cap, cap_name=cap_name))
         return self
 
     def train_images(self, available: int) -> int:
@@ -74,12 +78,13 @@ class TrainConfig:
     def from_dict(cls, data: Any) -> "TrainConfig":
         """Parse the JSON shape; unknown keys and wrong types become LabError."""
         if not isinstance(data, dict):
-            raise LabError("Training settings must be a JSON object such as {\"epochs\": 3}.")
+            raise LabError(_("Training settings must be a JSON object such as {example}.").format(
+                example='{"epochs": 3}'))
         allowed = {f.name for f in dataclasses.fields(cls)}
         unknown = set(data) - allowed
         if unknown:
-            raise LabError(f"Unknown training setting(s) {', '.join(sorted(unknown))}; "
-                              f"allowed are {', '.join(sorted(allowed))}.")
+            raise LabError(_("Unknown training setting(s) {names}; allowed are {allowed}.").format(
+                names=", ".join(sorted(unknown)), allowed=", ".join(sorted(allowed))))
         values = dict(data)
         for key in ("learning_rate", "momentum", "validation_split"):
             if isinstance(values.get(key), int) and not isinstance(values[key], bool):
@@ -92,12 +97,14 @@ class TrainConfig:
 
 def _check_choice(key: str, value: Any, choices: tuple[str, ...]) -> None:
     if value not in choices:
-        raise LabError(f"{key} must be one of {', '.join(choices)}; got {value!r}.")
+        raise LabError(_("{key} must be one of {choices}; got {value}.").format(
+            key=key, choices=", ".join(choices), value=repr(value)))
 
 
 def _check_int(key: str, value: Any, low: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < low:
-        raise LabError(f"{key} must be a whole number of at least {low}; got {value!r}.")
+        raise LabError(_("{key} must be a whole number of at least {low}; got {value}.").format(
+            key=key, low=low, value=repr(value)))
 
 
 def _check_number(key: str, value: Any, *, low: float, high: float, hint: str,
@@ -107,6 +114,7 @@ def _check_number(key: str, value: Any, *, low: float, high: float, hint: str,
     if ok:
         ok = (value > low if open_low else value >= low) and (value < high if open_high else value <= high)
     if not ok:
-        lo = f"above {low:g}" if open_low else f"at least {low:g}"
-        hi = f"below {high:g}" if open_high else f"at most {high:g}"
-        raise LabError(f"{key} must be a number {lo} and {hi}, {hint}; got {value!r}.")
+        lo = (_("above {n}") if open_low else _("at least {n}")).format(n=f"{low:g}")
+        hi = (_("below {n}") if open_high else _("at most {n}")).format(n=f"{high:g}")
+        raise LabError(_("{key} must be a number {low} and {high}, {hint}; got {value}.").format(
+            key=key, low=lo, high=hi, hint=hint, value=repr(value)))

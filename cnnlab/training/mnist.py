@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from cnnlab.errors import LabError
+from cnnlab.i18n import _
 from cnnlab.paths import MNIST_DIR
 
 FILES = {
@@ -38,14 +39,14 @@ class Mnist:
 def read_idx(raw: bytes) -> np.ndarray:
     """Decode an IDX file: big-endian magic (0x0801 labels, 0x0803 images), sizes, then uint8 data."""
     if len(raw) < 8 or raw[:2] != b"\x00\x00" or raw[2] != 0x08:
-        raise LabError("This is not an MNIST IDX file of unsigned bytes (bad magic number).")
+        raise LabError(_("This is not an MNIST IDX file of unsigned bytes (bad magic number)."))
     ndim = raw[3]
     header = 4 + 4 * ndim
     dims = tuple(int.from_bytes(raw[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim))
     data = np.frombuffer(raw, dtype=np.uint8, offset=header)
     if data.size != int(np.prod(dims)):
-        raise LabError(f"MNIST IDX file is truncated: expected {int(np.prod(dims))} values, "
-                          f"found {data.size}.")
+        raise LabError(_("MNIST IDX file is truncated: expected {expected} values, found "
+                         "{found}.").format(expected=int(np.prod(dims)), found=data.size))
     return data.reshape(dims)
 
 
@@ -67,8 +68,9 @@ def load_from_dir(directory: Path, verify: bool = True) -> Mnist:
         raw = gzip.decompress((directory / filename).read_bytes())
         expected = sums.get(filename.removesuffix(".gz"))
         if verify and hashlib.sha256(raw).hexdigest() != expected:
-            raise LabError(f"{filename} does not match its SHA-256 checksum; the MNIST files "
-                              "are damaged. Restore data/mnist/ from the repository.")
+            raise LabError(_("{name} does not match its SHA-256 checksum; the MNIST files are "
+                             "damaged. Restore data/mnist/ from the repository.").format(
+                                 name=filename))
         arrays[key] = read_idx(raw)
     return _as_mnist(arrays["x_train"], arrays["y_train"], arrays["x_test"], arrays["y_test"])
 
@@ -94,8 +96,9 @@ def load_mnist(directory: str | None = None) -> Mnist:
     path = Path(directory) if directory else MNIST_DIR
     missing = [name for name in FILES.values() if not (path / name).exists()]
     if missing:
-        raise LabError(f"The MNIST files {', '.join(missing)} are missing from {path}. "
-                          "They ship with CNN Lab: restore them with `git checkout data/mnist`.")
+        raise LabError(_("The MNIST files {names} are missing from {path}. They ship with CNN "
+                         "Lab: restore them with `git checkout data/mnist`.").format(
+                             names=", ".join(missing), path=path))
     return load_from_dir(path)
 
 

@@ -32,11 +32,15 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
+from cnnlab import i18n
 from cnnlab.errors import LabError
+from cnnlab.i18n import _
 from cnnlab.training.config import TrainConfig
 from cnnlab.classroom.limits import DEFAULT_LIMITS, Limits
 from cnnlab.training.progress import Progress
 from cnnlab.design.spec import Architecture
+from cnnlab.training.job_messages import (could_not_start, queue_full, time_limit_reached,
+                                          too_many_jobs)
 from cnnlab.training.worker import JobSpec, WarmWorker, WorkerHandle, death_message
 
 STATES = ("queued", "running", "done", "cancelled", "failed", "interrupted")
@@ -59,6 +63,7 @@ class JobStatus:
     started: float | None = None
     finished: float | None = None
     epochs: int = 0
+    language: str = i18n.SOURCE  # the student's, taken at Start: the server's words about the job
 
     @property
     def active(self) -> bool:
@@ -117,20 +122,17 @@ class JobManager:
         config.check(self.limits)
         with self._lock:
             if self._stopping.is_set():
-                raise LabError("The training server is shutting down; try again in a minute.")
+                raise LabError(_("The training server is shutting down; try again in a minute."))
             mine = sum(1 for j in self._jobs.values() if j.owner == owner and j.active)
             if mine >= self.limits.max_jobs_per_student:
-                raise LabError(f"You already have {mine} training job(s) queued or running, the "
-                                  f"most allowed (max_jobs_per_student = "
-                                  f"{self.limits.max_jobs_per_student}). Wait for one to finish "
-                                  "or cancel one.")
+                raise LabError(too_many_jobs(mine, self.limits))
             if len(self._queue) >= self.limits.max_queue:
-                raise LabError(f"The training queue is full ({len(self._queue)} jobs waiting, "
-                                  f"max_queue = {self.limits.max_queue}). Try again in a few minutes.")
+                raise LabError(queue_full(len(self._queue), self.limits))
             job_id = secrets.token_hex(8)
             self._jobs[job_id] = JobStatus(job_id, owner, clean_name(name), "queued", None,
                                            Progress(state="queued", epochs=config.epochs), None,
-                                           None, time.time(), epochs=config.epochs)
+                                           None, time.time(), epochs=config.epochs,
+                                           language=i18n.language())
             self._specs[job_id] = (arch, config)
             self._queue.append(job_id)
         self._wake.set()
@@ -139,8 +141,8 @@ class JobManager:
     def status(self, job_id: str) -> JobStatus:
         with self._lock:
             if job_id not in self._jobs:
-                raise LabError("There is no such training job (the server may have restarted); "
-                                  "look for its run on the Evaluate page or train again.")
+                raise LabError(_("There is no such training job (the server may have restarted); "
+                                 "look for its run on the Evaluate page or train again."))
             job = self._jobs[job_id]
             if job.state == "queued":
                 return replace(job, queue_position=self._queue.index(job_id) + 1)
@@ -218,7 +220,7 @@ class JobManager:
             try:
                 run_dir = begin_run(self.runs_dir, job.owner, arch, config, job.name)
                 spec = JobSpec(job_id, job.name, arch.to_dict(), config.to_dict(), str(run_dir),
-                               self.threads, self.mnist_dir, self._nice_level())
+                               self.threads, self.mnist_dir, self._nice_level(), job.language)
                 handle = self._take_idle()
                 if handle is None:
                     handle = WorkerHandle(self._context, spec)
@@ -226,7 +228,8 @@ class JobManager:
                 else:
                     handle.assign(spec)
             except Exception as exc:  # e.g. the disk is full or no process can be started
-                self._finish(job_id, "failed", f"Could not start training ({exc}); tell your teacher.")
+                with i18n.using(job.language):
+                    self._finish(job_id, "failed", could_not_start(exc))
                 continue
             self._running[job_id] = handle
             self._jobs[job_id] = replace(job, state="running", started=time.time(), run_dir=run_dir,
@@ -283,35 +286,39 @@ class JobManager:
         now = time.monotonic()
         self._reap_exiting(now)
         for job_id, handle in list(self._running.items()):
-            for kind, payload in handle.poll():
+            with i18n.using(self._jobs[job_id].language):  # its messages in its student's words
+                self._reap_one(job_id, handle, now)
+
+    def _reap_one(self, job_id: str, handle: WorkerHandle, now: float) -> None:
+        """One running job: its news, its end if its worker is gone, its time limit."""
+        for kind, payload in handle.poll():
+            self._apply(job_id, kind, payload)
+        job = self._jobs[job_id]
+        if job.state != "running":  # it reported its end: its slot is free while it exits
+            del self._running[job_id]
+            self._stop_asked.pop(job_id, None)
+            self._exiting.append((handle, now))
+            return
+        if not handle.alive:
+            for kind, payload in handle.poll():  # anything sent just before exiting
                 self._apply(job_id, kind, payload)
-            job = self._jobs[job_id]
-            if job.state != "running":  # it reported its end: its slot is free while it exits
-                del self._running[job_id]
-                self._stop_asked.pop(job_id, None)
-                self._exiting.append((handle, now))
-                continue
-            if not handle.alive:
-                for kind, payload in handle.poll():  # anything sent just before exiting
-                    self._apply(job_id, kind, payload)
-                handle.close()
-                del self._running[job_id]
-                if self._jobs[job_id].state == "running":
-                    reason = death_message(handle.exitcode)
-                    if self._stop_asked.get(job_id, now) < now - self.stop_grace_s:
-                        reason = (f"The job did not stop within {self.stop_grace_s:g} s of being "
-                                  "asked, so it was ended; nothing was saved.")
-                    self._finish(job_id, "failed", reason)
-                self._stop_asked.pop(job_id, None)
-                continue
-            if (job.state == "running" and job_id not in self._stop_asked and job.started
-                    and time.time() - job.started > self.limits.max_job_seconds):
-                self._ask_stop(job_id, f"Stopped at this server's time limit of "
-                                       f"{self.limits.max_job_seconds} s per job (max_job_seconds); "
-                                       "the last completed epoch was kept.")
-            asked = self._stop_asked.get(job_id)
-            if asked is not None and now - asked > self.stop_grace_s:
-                handle.kill()  # it did not stop in time: the next pass reports it
+            handle.close()
+            del self._running[job_id]
+            if self._jobs[job_id].state == "running":
+                reason = death_message(handle.exitcode)
+                if self._stop_asked.get(job_id, now) < now - self.stop_grace_s:
+                    reason = _("The job did not stop within {seconds} s of being asked, so it "
+                               "was ended; nothing was saved.").format(
+                                   seconds=f"{self.stop_grace_s:g}")
+                self._finish(job_id, "failed", reason)
+            self._stop_asked.pop(job_id, None)
+            return
+        if (job.state == "running" and job_id not in self._stop_asked and job.started
+                and time.time() - job.started > self.limits.max_job_seconds):
+            self._ask_stop(job_id, time_limit_reached(self.limits.max_job_seconds))
+        asked = self._stop_asked.get(job_id)
+        if asked is not None and now - asked > self.stop_grace_s:
+            handle.kill()  # it did not stop in time: the next pass reports it
 
     def _reap_exiting(self, now: float, grace_s: float = 30.0) -> None:
         """Close workers that have exited since reporting their end; kill any that linger."""

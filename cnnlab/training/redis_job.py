@@ -28,7 +28,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cnnlab import i18n
+from cnnlab.i18n import _
 from cnnlab.training import redis_keys as keys
+from cnnlab.training.job_messages import could_not_start, time_limit_reached
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +50,18 @@ _current: "Watcher | None" = None  # the job this process is training, for a shu
 
 
 def run_job(job_id: str, payload: dict[str, Any], connection: Any = None) -> str:
-    """Train one queued job; every outcome is written to its record, never raised to RQ."""
+    """Train one queued job; every outcome is written to its record, never raised to RQ.
+
+    The job speaks its student's language (`payload["language"]`, taken at Start): a refusal
+    or failure is worded here, in the worker, with its numbers in it, so it is translated
+    where it is made, like every other message; the record then holds the very text the
+    student reads, and the web process never has to parse and re-word a worker's sentence.
+    """
+    with i18n.using(payload.get("language")):
+        return _run_job(job_id, payload, connection)
+
+
+def _run_job(job_id: str, payload: dict[str, Any], connection: Any) -> str:
     global _current
     if connection is None:
         from rq import get_current_job
@@ -83,7 +97,7 @@ def _train(job_id: str, payload: dict[str, Any], watcher: "Watcher") -> None:
     try:
         run_dir = begin_run(runs_dir, payload["owner"], arch, config, payload["name"])
     except OSError as exc:
-        watcher.finish("failed", error=f"Could not start training ({exc}); tell your teacher.")
+        watcher.finish("failed", error=could_not_start(exc))
         return
     relative = run_dir.relative_to(runs_dir).as_posix()
     watcher.update(run=relative)
@@ -91,14 +105,16 @@ def _train(job_id: str, payload: dict[str, Any], watcher: "Watcher") -> None:
                    threads=0, mnist_dir=OPTIONS.mnist_dir)  # threads: set once at worker start
     run_one_job(spec, Channel(watcher, relative).send, watcher.stop_event.is_set)
     if watcher.outcome == "running":  # run_one_job always reports; this is a safety net
-        watcher.finish("failed", error="The training ended without a result; train again.")
+        watcher.finish("failed", error=_("The training ended without a result; train again."))
 
 
 def stop_current(reason: str) -> None:
-    """Ask the job this process is training to stop and save (the worker is shutting down)."""
+    """Ask the job this process is training to stop and save (the worker is shutting down);
+    `reason` is an English message marked with N_(), said in the job's language."""
     watcher = _current
     if watcher is not None:
-        watcher.ask_stop(reason)
+        with i18n.using(watcher.language):
+            watcher.ask_stop(_(reason))
 
 
 def forget_keras_state() -> None:
@@ -138,6 +154,7 @@ class Watcher:
         self.connection, self.job_id = connection, job_id
         self.heartbeat_s = float(payload.get("heartbeat_s", 10.0))
         self.max_job_seconds = float(payload["max_job_seconds"])
+        self.language = payload.get("language")  # the student's: the words the watcher writes
         self.keep_s = int(payload.get("keep_s", keys.KEEP_S))
         self.stop_event = threading.Event()
         self.reason: str | None = None  # why the server stopped it (time limit, shutdown)
@@ -206,8 +223,8 @@ class Watcher:
             if stop_asked or state != b"running":
                 self.stop_event.set()
             elif time.time() - self.started > self.max_job_seconds and not self.stop_event.is_set():
-                self.ask_stop(f"Stopped at this server's time limit of {self.max_job_seconds:g} s "
-                              "per job (max_job_seconds); the last completed epoch was kept.")
+                with i18n.using(self.language):  # this thread has its own (empty) context
+                    self.ask_stop(time_limit_reached(self.max_job_seconds))
             if self.reason and not published:
                 self.update(error=self.reason)  # the student sees why while it stops
                 published = True

@@ -25,14 +25,17 @@ from typing import Any, Iterator
 
 from cnnlab.classroom.limits import DEFAULT_LIMITS, Limits
 from cnnlab.design.spec import Architecture
+from cnnlab import i18n
 from cnnlab.errors import LabError
+from cnnlab.i18n import N_, _
 from cnnlab.training import redis_keys as keys
 from cnnlab.training.config import TrainConfig
+from cnnlab.training.job_messages import queue_full, too_many_jobs
 from cnnlab.training.progress import Progress
 from cnnlab.training.queue import ACTIVE, JobStatus
 
 JOB_FUNCTION = "cnnlab.training.redis_job.run_job"
-LOST_MESSAGE = ("The training machine stopped answering (its worker was stopped or the machine "
+LOST_MESSAGE = N_("The training machine stopped answering (its worker was stopped or the machine "
                 "went away), so this job was ended; nothing was saved. Train again; if it keeps "
                 "happening, tell your teacher.")
 
@@ -72,14 +75,10 @@ class RedisJobs:
         with self._reachable(), self._submit_lock():
             mine = sum(1 for j in self.jobs(owner) if j.active)
             if mine >= self.limits.max_jobs_per_student:
-                raise LabError(f"You already have {mine} training job(s) queued or running, the "
-                               f"most allowed (max_jobs_per_student = "
-                               f"{self.limits.max_jobs_per_student}). Wait for one to finish "
-                               "or cancel one.")
+                raise LabError(too_many_jobs(mine, self.limits))
             waiting = self.queue.count
             if waiting >= self.limits.max_queue:
-                raise LabError(f"The training queue is full ({waiting} jobs waiting, "
-                               f"max_queue = {self.limits.max_queue}). Try again in a few minutes.")
+                raise LabError(queue_full(waiting, self.limits))
             job_id, now = secrets.token_hex(8), time.time()
             record = {"owner": owner, "name": clean_name(name), "state": "queued",
                       "created": now, "epochs": config.epochs,
@@ -92,7 +91,8 @@ class RedisJobs:
             payload = {"owner": owner, "name": record["name"], "design": arch.to_dict(),
                        "config": config.to_dict(), "runs_dir": str(self.runs_dir),
                        "max_job_seconds": self.limits.max_job_seconds,
-                       "heartbeat_s": self.heartbeat_s, "keep_s": self.keep_s}
+                       "heartbeat_s": self.heartbeat_s, "keep_s": self.keep_s,
+                       "language": i18n.language()}  # the worker speaks it (redis_job.run_job)
             self.queue.enqueue(JOB_FUNCTION, job_id, payload, job_id=job_id,
                                job_timeout=int(self.limits.max_job_seconds + self.stop_grace_s),
                                result_ttl=600, failure_ttl=self.keep_s)
@@ -102,8 +102,8 @@ class RedisJobs:
         with self._reachable():
             [job] = self._read([job_id])
         if job is None:
-            raise LabError("There is no such training job (it may have expired); look for its "
-                           "run on the Evaluate page or train again.")
+            raise LabError(_("There is no such training job (it may have expired); look for its "
+                             "run on the Evaluate page or train again."))
         return job
 
     def jobs(self, owner: str) -> list[JobStatus]:
@@ -157,7 +157,7 @@ class RedisJobs:
 
     def _declare_lost(self, job_id: str) -> bool:
         return bool(self._lost(keys=[keys.job_key(job_id), keys.alive_key(job_id)],
-                               args=[time.time(), LOST_MESSAGE, self.keep_s]))
+                               args=[time.time(), _(LOST_MESSAGE), self.keep_s]))
 
     def _status(self, job_id: str, record: dict[str, str], position: int | None) -> JobStatus:
         state = record["state"]
@@ -181,7 +181,7 @@ class RedisJobs:
         lock = self.connection.lock(keys.submit_lock_key(self.queue.name), timeout=10,
                                     blocking_timeout=10)
         if not lock.acquire():
-            raise LabError("The training queue is busy; click Start again in a moment.")
+            raise LabError(_("The training queue is busy; click Start again in a moment."))
         try:
             yield
         finally:
@@ -196,8 +196,8 @@ class RedisJobs:
         try:
             yield
         except (redis_py.ConnectionError, redis_py.TimeoutError) as exc:
-            raise LabError(f"The training queue (Redis) cannot be reached ({exc}); "
-                           "tell your teacher.") from None
+            raise LabError(_("The training queue (Redis) cannot be reached ({error}); tell your "
+                             "teacher.").format(error=exc)) from None
 
 
 def _number(text: str | None) -> float | None:

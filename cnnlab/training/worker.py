@@ -25,7 +25,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
+from cnnlab import i18n
 from cnnlab.errors import LabError
+from cnnlab.i18n import _
 from cnnlab.training.progress import Progress
 
 
@@ -41,6 +43,7 @@ class JobSpec:
     threads: int  # TensorFlow intra-op threads for this job
     mnist_dir: str | None = None
     nice: int = 0  # the nice level to train at (0: leave it): training yields to the web pages
+    language: str = i18n.SOURCE  # the student's, taken at Start (see run_job)
 
 
 def worker_main(spec: JobSpec, conn: Any, cancel: Any) -> None:
@@ -56,7 +59,19 @@ def run_job(spec: JobSpec, send: Callable[[str, Any], None], should_stop: Callab
             data: Any = None) -> None:
     """Train one job, save its run (meta.json last) and report through `send(kind, payload)`;
     never raises. `should_stop()` is polled between executions; `data` is a loaded Mnist
-    (None: load it from spec.mnist_dir). Every backend's worker calls this."""
+    (None: load it from spec.mnist_dir). Every backend's worker calls this.
+
+    It runs in the student's language (`spec.language`): a refusal such as the trainability
+    check, or why a training crashed, is worded here with its numbers, so it is translated
+    where it is made, like every other message, and reaches the page as the finished sentence.
+    Translating it where it is shown instead would need the page to parse the worker's English.
+    """
+    with i18n.using(spec.language):
+        _run_job(spec, send, should_stop, data)
+
+
+def _run_job(spec: JobSpec, send: Callable[[str, Any], None], should_stop: Callable[[], bool],
+             data: Any) -> None:
     try:
         from cnnlab.training.config import TrainConfig
         from cnnlab.training.mnist import load_mnist
@@ -132,20 +147,20 @@ def warm_worker_main(jobs: Any, conn: Any, cancel: Any, threads: int, nice: int,
 def failure_message(exc: BaseException) -> str:
     """A student-facing reason for a crashed training."""
     if isinstance(exc, MemoryError) or type(exc).__name__ == "ResourceExhaustedError":
-        return ("Training ran out of memory. Use a smaller batch size, or fewer filters or units.")
+        return _("Training ran out of memory. Use a smaller batch size, or fewer filters or units.")
     # The exception's class and text are Keras internals (printed to the server log for the
     # teacher); the student gets a sentence about their design.
-    return ("Training stopped: Keras could not run your design on the MNIST images. Check on "
+    return _("Training stopped: Keras could not run your design on the MNIST images. Check on "
             "the Design page that it takes a 28 × 28 × 1 input and ends with Dense(10) and "
             "softmax, then start again; if it keeps failing, tell your teacher.")
 
 
 def death_message(exitcode: int | None) -> str:
     """Why a worker vanished without a word, e.g. killed by the system for using too much memory."""
-    how = f"killed by signal {-exitcode}" if exitcode is not None and exitcode < 0 else \
-        f"exit code {exitcode}"
-    return (f"The training process stopped unexpectedly ({how}); it may have run out of memory. "
-            "Nothing was saved. Try a smaller model or batch size.")
+    how = (_("killed by signal {n}").format(n=-exitcode) if exitcode is not None and exitcode < 0
+           else _("exit code {n}").format(n=exitcode))
+    return _("The training process stopped unexpectedly ({how}); it may have run out of memory. "
+             "Nothing was saved. Try a smaller model or batch size.").format(how=how)
 
 
 class WorkerHandle:

@@ -16,6 +16,7 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from cnnlab.errors import LabError
+from cnnlab.i18n import _
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_FILE = "cnnlab.sqlite3"
@@ -49,8 +50,9 @@ def make_engine(url: str) -> Engine:
     try:
         engine = create_engine(url, pool_pre_ping=True)
     except Exception as exc:  # unknown dialect, missing driver, malformed URL
-        raise LabError(f"The database_url setting {url!r} cannot be used ({exc}). Use "
-                       "sqlite:///path/file.sqlite3 or postgresql://user:pass@host/db.") from None
+        raise LabError(_("The database_url setting {url} cannot be used ({error}). Use "
+                         "sqlite:///path/file.sqlite3 or postgresql://user:pass@host/db.").format(
+                             url=repr(url), error=exc)) from None
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
@@ -112,7 +114,8 @@ def open_database(url: str) -> Database:
     except LabError:
         raise
     except Exception as exc:
-        raise LabError(f"The classroom database at {engine.url.render_as_string(True)} cannot be "
-                       f"opened or upgraded ({type(exc).__name__}: {exc}). Check database_url "
-                       "and that the database server is running.") from None
+        raise LabError(_("The classroom database at {url} cannot be opened or upgraded "
+                         "({error}). Check database_url and that the database server is "
+                         "running.").format(url=engine.url.render_as_string(True),
+                                            error=f"{type(exc).__name__}: {exc}")) from None
     return Database(engine, sessionmaker(engine, expire_on_commit=False))

@@ -80,49 +80,59 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+def layer_where(position: int, type_name: str) -> str:
+    """'Layer 3 (Conv2D)': where a message about a layer starts, in the page's language."""
+    return _("Layer {position} ({type})").format(position=position, type=type_name)
+
+
 def _pair(where: str, position: int, key: str, value: Any, low: int) -> Pair:
     pair = (value, value) if _is_int(value) else value
     if (not isinstance(pair, (list, tuple)) or len(pair) != 2
             or not all(_is_int(v) for v in pair)):
-        raise LabError(f"{where}: {key} must be a whole number or a [height, width] pair; "
-                       f"got {quoted(value)}.", position)
+        raise LabError(_("{where}: {key} must be a whole number or a [height, width] pair; "
+                         "got {value}.").format(where=where, key=key, value=quoted(value)),
+                       position)
     if min(pair) < low:
-        raise LabError(f"{where}: {key} must be at least {low}; got {quoted(value)}.", position)
+        raise LabError(_("{where}: {key} must be at least {low}; got {value}.").format(
+            where=where, key=key, low=low, value=quoted(value)), position)
     return (int(pair[0]), int(pair[1]))
 
 
 def _count(where: str, position: int, key: str, value: Any) -> int:
     if not _is_int(value) or value < 1:
-        raise LabError(f"{where}: {key} must be a whole number of at least 1; got {quoted(value)}.",
-                       position)
+        raise LabError(_("{where}: {key} must be a whole number of at least 1; got {value}.").format(
+            where=where, key=key, value=quoted(value)), position)
     return value
 
 
 def _rate(where: str, position: int, key: str, value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 1:
-        raise LabError(f"{where}: {key} must be a fraction from 0 up to (not including) 1, "
-                       f"such as 0.25; got {quoted(value)}.", position)
+        raise LabError(_("{where}: {key} must be a fraction from 0 up to (not including) 1, such "
+                         "as 0.25; got {value}.").format(where=where, key=key, value=quoted(value)),
+                       position)
     return float(value)
 
 
 def _padding(where: str, position: int, key: str, value: Any) -> str:
     if value not in PADDINGS:
-        raise LabError(f"{where}: {key} must be 'valid' (no border) or 'same' (keep the "
-                       f"size); got {quoted(value)}.", position)
+        raise LabError(_("{where}: {key} must be 'valid' (no border) or 'same' (keep the size); "
+                         "got {value}.").format(where=where, key=key, value=quoted(value)),
+                       position)
     return value
 
 
 def _activation(where: str, position: int, key: str, value: Any) -> str:
     value = "linear" if value is None else value
     if value not in ACTIVATIONS:
-        raise LabError(f"{where}: unknown activation {quoted(value)}; choose one of "
-                       f"{', '.join(ACTIVATIONS)}.", position)
+        raise LabError(_("{where}: unknown activation {value}; choose one of {choices}.").format(
+            where=where, value=quoted(value), choices=", ".join(ACTIVATIONS)), position)
     return value
 
 
 def _flag(where: str, position: int, key: str, value: Any) -> bool:
     if not isinstance(value, bool):
-        raise LabError(f"{where}: {key} must be true or false; got {quoted(value)}.", position)
+        raise LabError(_("{where}: {key} must be true or false; got {value}.").format(
+            where=where, key=key, value=quoted(value)), position)
     return value
 
 
@@ -130,8 +140,9 @@ def _limit(where: str, position: int, key: str, value: Any) -> float | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
-        raise LabError(f"{where}: {key} must be a positive number such as 6, or null for no "
-                       f"limit; got {quoted(value)}.", position)
+        raise LabError(_("{where}: {key} must be a positive number such as 6, or null for no "
+                         "limit; got {value}.").format(where=where, key=key, value=quoted(value)),
+                       position)
     return float(value)
 
 
@@ -242,18 +253,20 @@ class LayerType:
     @classmethod
     def from_json_dict(cls, raw: dict[str, Any], position: int) -> "LayerType":
         """The layer from its JSON dict (with "type"), every key and value checked."""
-        where = f"Layer {position} ({cls.type})"
+        where = layer_where(position, cls.type)
         allowed = {f.name for f in cls.fields}
         unknown = set(raw) - allowed - {"type"}
         if unknown:
-            hint = f"allowed keys are {', '.join(sorted(allowed))}" if allowed else "it takes no keys"
-            raise LabError(f"{where}: unknown key(s) {quoted(', '.join(sorted(unknown)))}; {hint}.",
-                           position)
+            hint = (_("allowed keys are {keys}").format(keys=", ".join(sorted(allowed)))
+                    if allowed else _("it takes no keys"))
+            raise LabError(_("{where}: unknown key(s) {keys}; {hint}.").format(
+                where=where, keys=quoted(", ".join(sorted(unknown))), hint=hint), position)
         defaults = {f.name: f for f in dataclasses.fields(cls)}
         missing = [f.name for f in cls.fields
                    if defaults[f.name].default is dataclasses.MISSING and f.name not in raw]
         if missing:
-            raise LabError(f"{where}: missing {', '.join(missing)}; this layer needs it.", position)
+            raise LabError(_("{where}: missing {keys}; this layer needs it.").format(
+                where=where, keys=", ".join(missing)), position)
         values = {}
         for f in cls.fields:
             if f.name not in raw:
@@ -310,22 +323,27 @@ class LayerType:
 
     def check_caps(self, position: int, limits: "Limits") -> None:
         """This server's caps on the layer's own fields (counts and window sides)."""
-        where = f"Layer {position} ({self.type})"
+        where = layer_where(position, self.type)
         for f in self.fields:
             value, cap = getattr(self, f.name), getattr(limits, f.cap) if f.cap else None
             if cap is None or value is None:
                 continue
             words = f.name.replace("_", " ")
             if f.kind == "count" and value > cap and words.endswith("s"):  # filters, units
-                raise LabError(f"{where}: {value:,} {words} is above this server's cap of "
-                               f"{cap:,} {words} per layer; use fewer {words}.", position)
+                raise LabError(_("{where}: {value} {words} is above this server's cap of {cap} "
+                                 "{words} per layer; use fewer {words}.").format(
+                                     where=where, value=f"{value:,}", words=words, cap=f"{cap:,}"),
+                               position)
             if f.kind == "count" and value > cap:  # e.g. a depth multiplier
-                raise LabError(f"{where}: a {words} of {value:,} is above this server's cap of "
-                               f"{cap:,}; use a smaller {words}.", position)
+                raise LabError(_("{where}: a {words} of {value} is above this server's cap of "
+                                 "{cap}; use a smaller {words}.").format(
+                                     where=where, value=f"{value:,}", words=words, cap=f"{cap:,}"),
+                               position)
             if f.kind in PAIR_KINDS and max(value) > cap:
-                raise LabError(f"{where}: a {size(value)} {words} is above "
-                               f"this server's cap of {cap} pixels per side; use a smaller "
-                               "one.", position)
+                raise LabError(_("{where}: a {size} {words} is above this server's cap of {cap} "
+                                 "pixels per side; use a smaller one.").format(
+                                     where=where, size=size(value), words=words, cap=cap),
+                               position)
 
     def check_output_caps(self, row: "LayerStats", limits: "Limits") -> None:
         """Caps that need the input shape (e.g. channels a depth multiplier makes); none by default."""

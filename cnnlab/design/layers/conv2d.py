@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from cnnlab.design.layers.base import (ACTIVATION, FILTERS, KERNEL, PADDING, STRIDES, Field,
+from cnnlab.design.layers.base import (layer_where, ACTIVATION, FILTERS, KERNEL, PADDING, STRIDES, Field,
                                        LayerType, Pair, Shape, Step, activation_code,
                                        activation_words, change, dims, n, pair_code, params_words,
                                        size, sliding, stride_label, window_code, window_words)
 from cnnlab.errors import LabError
-from cnnlab.i18n import N_
+from cnnlab.i18n import N_, _
 
 DILATION = Field("dilation_rate", "dilation", N_("dilation"),
                  N_("Gaps between the kernel's taps: 2 makes a 3x3 kernel see a 5x5 window with "
@@ -50,9 +50,9 @@ class Conv2D(LayerType):
 
     def check(self, where: str, position: int) -> None:
         if max(self.strides) > 1 and max(self.dilation_rate) > 1:
-            raise LabError(f"{where}: Keras cannot use strides above 1 together with a "
-                           "dilation_rate above 1; set strides to 1 or dilation_rate to 1.",
-                           position)
+            raise LabError(_("{where}: Keras cannot use strides above 1 together with a "
+                             "dilation_rate above 1; set strides to 1 or dilation_rate to 1.").format(
+                                 where=where), position)
 
     def describe(self) -> str:
         stride = stride_label(self.strides)
@@ -66,10 +66,11 @@ class Conv2D(LayerType):
         super().check_caps(position, limits)
         span = extent(self.kernel_size, self.dilation_rate)
         if max(span) > limits.max_kernel:
-            raise LabError(f"Layer {position} ({self.type}): the dilated kernel spans "
-                           f"{size(span)} pixels, above this server's cap of "
-                           f"{limits.max_kernel} pixels per side; use a smaller kernel or "
-                           "dilation_rate.", position)
+            raise LabError(_("{where}: the dilated kernel spans {size} pixels, above this "
+                             "server's cap of {cap} pixels per side; use a smaller kernel or "
+                             "dilation_rate.").format(where=layer_where(position, self.type),
+                                                      size=size(span), cap=limits.max_kernel),
+                           position)
 
     def step(self, position: int, shape: Shape) -> Step:
         """filters x (k_h x k_w x c_in + 1): one kernel per filter over all input channels, plus a bias."""

@@ -10,12 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from cnnlab.design.layers.base import (ACTIVATION, DEPTH_MULTIPLIER, KERNEL, PADDING, STRIDES,
+from cnnlab.design.layers.base import (layer_where, ACTIVATION, DEPTH_MULTIPLIER, KERNEL, PADDING, STRIDES,
                                        Field, LayerType, Pair, Shape, Step, activation_words,
                                        change, depthwise_code, dims, n, pair_code, params_words,
                                        saving, size, sliding, stride_label, window_words)
 from cnnlab.errors import LabError
-from cnnlab.i18n import N_
+from cnnlab.i18n import N_, _
 
 
 @dataclass(frozen=True)
@@ -49,11 +49,13 @@ class DepthwiseConv2D(LayerType):
 
     def check_output_caps(self, row: Any, limits: Any) -> None:
         if row.output_shape[-1] > limits.max_filters:
-            raise LabError(f"Layer {row.position} ({self.type}): it makes "
-                           f"{row.output_shape[-1]:,} channels ({row.input_shape[-1]:,} x "
-                           f"depth_multiplier {self.depth_multiplier}), above this server's cap "
-                           f"of {limits.max_filters:,} per layer; use a smaller "
-                           "depth_multiplier.", row.position)
+            raise LabError(_("{where}: it makes {n} channels ({channels} x depth_multiplier "
+                             "{multiplier}), above this server's cap of {cap} per layer; use a "
+                             "smaller depth_multiplier.").format(
+                                 where=layer_where(row.position, self.type),
+                                 n=f"{row.output_shape[-1]:,}", channels=f"{row.input_shape[-1]:,}",
+                                 multiplier=self.depth_multiplier, cap=f"{limits.max_filters:,}"),
+                           row.position)
 
     def step(self, position: int, shape: Shape) -> Step:
         (kh, kw), c, m = self.kernel_size, shape[2], self.depth_multiplier

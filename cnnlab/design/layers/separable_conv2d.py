@@ -10,13 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from cnnlab.design.layers.base import (ACTIVATION, DEPTH_MULTIPLIER, FILTERS, KERNEL, PADDING,
+from cnnlab.design.layers.base import (layer_where, ACTIVATION, DEPTH_MULTIPLIER, FILTERS, KERNEL, PADDING,
                                        STRIDES, Field, LayerType, Pair, Shape, Step,
                                        activation_words, change, depthwise_code, dims, n,
                                        pair_code, params_words, saving, size, sliding,
                                        stride_label, window_words)
 from cnnlab.errors import LabError
-from cnnlab.i18n import N_
+from cnnlab.i18n import N_, _
 
 
 @dataclass(frozen=True)
@@ -52,10 +52,12 @@ class SeparableConv2D(LayerType):
     def check_output_caps(self, row: Any, limits: Any) -> None:
         middle = row.input_shape[-1] * self.depth_multiplier
         if middle > limits.max_filters:
-            raise LabError(f"Layer {row.position} ({self.type}): its depthwise step makes "
-                           f"{middle:,} channels ({row.input_shape[-1]:,} x depth_multiplier "
-                           f"{self.depth_multiplier}), above this server's cap of "
-                           f"{limits.max_filters:,} per layer; use a smaller depth_multiplier.",
+            raise LabError(_("{where}: its depthwise step makes {n} channels ({channels} x "
+                             "depth_multiplier {multiplier}), above this server's cap of {cap} "
+                             "per layer; use a smaller depth_multiplier.").format(
+                                 where=layer_where(row.position, self.type), n=f"{middle:,}",
+                                 channels=f"{row.input_shape[-1]:,}",
+                                 multiplier=self.depth_multiplier, cap=f"{limits.max_filters:,}"),
                            row.position)
 
     def step(self, position: int, shape: Shape) -> Step:

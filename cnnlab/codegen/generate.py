@@ -6,6 +6,9 @@ design with a ResidualBlock is always written in the functional style, with a co
 why; `effective_style` tells a page which style it will get. Each layer type writes its own
 line and comment (cnnlab.design.layers): Keras' defaults are left out and square pairs are
 written as one int, so only the student's choices show. Keras is never imported here.
+
+The comments are in the page's (or the CLI's) language; the code itself is the same in every
+language, so a script runs the same wherever it was exported.
 """
 
 from __future__ import annotations
@@ -13,14 +16,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from cnnlab.design import spec
-from cnnlab.codegen.script_parts import script_lines
+from cnnlab.codegen.script_parts import comment_lines, script_lines
+from cnnlab.i18n import N_, _
 
 if TYPE_CHECKING:
     from cnnlab.design.arithmetic import Summary
 
 STYLES = ("sequential", "functional")
-_SKIP_NOTE = ("# keras.Sequential can only stack layers one after another; a skip connection\n"
-              "# (ResidualBlock) needs the functional style, so this model is written in it.\n")
+_SKIP_NOTE = N_("keras.Sequential can only stack layers one after another; a skip connection "
+                "(ResidualBlock) needs the functional style, so this model is written in it.")
 
 
 def effective_style(arch: spec.Architecture, style: str) -> str:
@@ -58,20 +62,21 @@ def model_code(arch: spec.Architecture, style: str = "sequential") -> str:
     asked, style = style, effective_style(arch, style)
     rows = _summary(arch).layers
     entries = [("keras.Input(shape=" + repr(tuple(arch.input_shape)) + ")",
-                f"{_input_words(arch.input_shape)} (the batch axis is left out)")]
+                _("{image} (the batch axis is left out)").format(
+                    image=_input_words(arch.input_shape)))]
     entries += [(layer.code() if layer.sequential else "", layer.comment(row))
                 for layer, row in zip(arch.layers, rows)]
     helpers = dict.fromkeys(layer.code_helper for layer in arch.layers if layer.code_helper)
     out = "".join(helper + "\n\n" for helper in helpers)
     if asked != style:
-        out += _SKIP_NOTE
+        out += comment_lines(_(_SKIP_NOTE), 80)
     if style == "sequential":
         return out + _sequential(entries)
     return out + _functional(arch, entries)
 
 
 def _sequential(entries: list[tuple[str, str]]) -> str:
-    lines = [f"    {call}," for call, _ in entries]
+    lines = [f"    {call}," for call, _comment in entries]
     return "model = keras.Sequential([\n" + _with_comments(lines, entries, "    ") + "])\n"
 
 
@@ -88,15 +93,16 @@ def _functional(arch: spec.Architecture, entries: list[tuple[str, str]]) -> str:
 def _with_comments(lines: list[str], entries: list[tuple[str, str]], indent: str) -> str:
     """The input line with its comment beside it; each layer with its comment on the line above."""
     out = f"{lines[0]}  # {entries[0][1]}\n"
-    for line, (_, comment) in zip(lines[1:], entries[1:]):
+    for line, (_call, comment) in zip(lines[1:], entries[1:]):
         out += f"{indent}# {comment}\n{line}\n"
     return out
 
 
 def _input_words(shape: tuple[int, ...]) -> str:
     h, w, c = shape
-    grey = "grey image" if c == 1 else f"image with {c} channels"
-    return f"one {h}x{w} {grey}"
+    if c == 1:
+        return _("one {h}x{w} grey image").format(h=h, w=w)
+    return _("one {h}x{w} image with {c} channels").format(h=h, w=w, c=c)
 
 
 def _summary(arch: spec.Architecture) -> "Summary":

@@ -2,7 +2,8 @@
 
 The hyperparameters are read by duck typing (a TrainConfig, a dict of its fields, or None), so
 this module does not need `cnnlab.training.config`. Keras' defaults are left out here too: an optimizer
-at its default settings is written as its name, e.g. `optimizer="adam"`.
+at its default settings is written as its name, e.g. `optimizer="adam"`. The comments are in
+the current language (cnnlab.i18n); the code lines are the same in every language.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from cnnlab.design import spec
 from cnnlab.training.augmentation import ROTATION_DEGREES, SHIFT_FRACTION, ZOOM_FRACTION
 from cnnlab.training.loop import ONE_CYCLE_END, ONE_CYCLE_START, ONE_CYCLE_WARMUP
 from cnnlab.errors import LabError
+from cnnlab.i18n import _
 from cnnlab.text import dims
 
 MNIST_SHAPE = (28, 28, 1)
@@ -48,11 +50,11 @@ def read_config(config: Any) -> dict[str, Any]:
         config = TrainConfig.from_dict(dict(config or {}))
     values = {key: getattr(config, key, default) for key, default in DEFAULTS.items()}
     if values["optimizer"] not in _OPTIMIZERS:
-        raise LabError(f"optimizer must be one of {', '.join(_OPTIMIZERS)}; "
-                          f"got {values['optimizer']!r}.")
+        raise LabError(_("{key} must be one of {choices}; got {value}.").format(
+            key="optimizer", choices=", ".join(_OPTIMIZERS), value=repr(values["optimizer"])))
     if values["label_format"] not in _LOSSES:
-        raise LabError(f"label_format must be 'integer' or 'one_hot'; "
-                          f"got {values['label_format']!r}.")
+        raise LabError(_("{key} must be one of {choices}; got {value}.").format(
+            key="label_format", choices=", ".join(_LOSSES), value=repr(values["label_format"])))
     return values
 
 
@@ -60,9 +62,9 @@ def script_lines(arch: spec.Architecture, model_code: str, config: Any, data_pat
                  warnings: tuple[str, ...]) -> list[str]:
     """Every line of the script, top to bottom, with the model code in the middle."""
     if tuple(arch.input_shape) != MNIST_SHAPE:
-        raise LabError(f"The script trains on MNIST's 28x28x1 digits, but this design's input "
-                          f"is {dims(arch.input_shape, 'x')}. Set input_shape to "
-                          "[28, 28, 1].")
+        raise LabError(_("The script trains on MNIST's 28x28x1 digits, but this design's input "
+                         "is {shape}. Set input_shape to [28, 28, 1].").format(
+                             shape=dims(arch.input_shape, "x")))
     c = read_config(config)
     out = ['"""A convolutional network for the MNIST digits, exported from CNN Lab."""', ""]
     one_cycle = c["lr_schedule"] == "one_cycle"
@@ -72,60 +74,65 @@ def script_lines(arch: spec.Architecture, model_code: str, config: Any, data_pat
     out += ["import keras", "import numpy as np"]
     out += (["import tensorflow as tf"] if c["augment"] else []) + ["from keras import layers", ""]
     if warnings:
-        out.append("# CNN Lab's advice on this design:")
+        out.append("# " + _("CNN Lab's advice on this design:"))
         for warning in warnings:
             out += textwrap.wrap(warning, 96, initial_indent="# - ", subsequent_indent="#   ")
         out.append("")
-    out += [f"keras.utils.set_random_seed({c['seed']})  # the same initial weights and shuffling "
-            "on every run", ""]
+    out += [f"keras.utils.set_random_seed({c['seed']})  # "
+            + _("the same initial weights and shuffling on every run"), ""]
     out += _data(data_path, c)
-    out += ["# 3. The model", model_code.rstrip("\n"),
-            "model.summary()  # per layer: output shape (None is the batch axis) and parameters",
+    out += ["# " + _("3. The model"), model_code.rstrip("\n"),
+            "model.summary()  # " + _("per layer: output shape (None is the batch axis) and "
+                                      "parameters"),
             ""]
     out += _train(c)
     return out
 
 
 def _data(data_path: str | None, c: dict[str, Any]) -> list[str]:
-    out = ["# 1. Data: 60,000 training and 10,000 test images of digits, 28x28 grey pixels (0-255)"]
+    out = ["# " + _("1. Data: 60,000 training and 10,000 test images of digits, 28x28 grey "
+                    "pixels (0-255)")]
     if data_path:
         folder = json.dumps(str(data_path), ensure_ascii=False)  # a valid Python string literal
         out += [_LOAD_IDX, "", f"DATA = pathlib.Path({folder})"]
         out += [f'{key} = load_idx(DATA / "{name}")' for key, name in _IDX_FILES.items()]
     else:
         out.append("(x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()")
-    out += ["", "# 2. Preprocessing: add the channel axis and scale the pixels to [0, 1]",
+    out += ["", "# " + _("2. Preprocessing: add the channel axis and scale the pixels to [0, 1]"),
             'x_train = x_train.reshape(-1, 28, 28, 1).astype("float32") / 255  '
             "# (60000, 28, 28) -> (60000, 28, 28, 1)",
             'x_test = x_test.reshape(-1, 28, 28, 1).astype("float32") / 255']
     if c["subset"] is not None:
         out.append(f"x_train, y_train = x_train[:{c['subset']}], y_train[:{c['subset']}]  "
-                   f"# train on the first {c['subset']:,} images only (faster)")
+                   + "# " + _("train on the first {n} images only (faster)").format(
+                       n=f"{c['subset']:,}"))
     if c["label_format"] == "one_hot":
         out += ["y_train = keras.utils.to_categorical(y_train, 10)  "
-                "# one-hot: digit 3 -> [0, 0, 0, 1, 0, 0, 0, 0, 0, 0]",
+                "# " + _("one-hot: digit 3 -> {vector}").format(
+                    vector="[0, 0, 0, 1, 0, 0, 0, 0, 0, 0]"),
                 "y_test = keras.utils.to_categorical(y_test, 10)"]
     return out + [""]
 
 
 def _train(c: dict[str, Any]) -> list[str]:
     loss = _LOSSES[c["label_format"]]
-    why = ("integer labels 0-9" if c["label_format"] == "integer" else "one-hot labels")
-    out = ["# 4. Training setup: how to measure the error and how to reduce it"]
+    why = (_("integer labels 0-9 vs. the predicted probabilities")
+           if c["label_format"] == "integer" else _("one-hot labels vs. the predicted probabilities"))
+    out = ["# " + _("4. Training setup: how to measure the error and how to reduce it")]
     out += _one_cycle(c) + ["model.compile(",
            f"    optimizer={optimizer_code(c)},",
-           f'    loss="{loss}",  # {why} vs. the predicted probabilities',
+           f'    loss="{loss}",  # {why}',
            '    metrics=["accuracy"],', ")", ""]
-    out += ["# 5. Training: each epoch shows every training image once, "
-            f"{c['batch_size']} at a time"]
+    out += ["# " + _("5. Training: each epoch shows every training image once, {n} at a "
+                     "time").format(n=c["batch_size"])]
     split = c["validation_split"]
     if split:
-        out.append(f"# (the last {split * 100:g}% of the training images are held out to check "
-                   "for overfitting)")
+        out.append("# " + _("(the last {percent}% of the training images are held out to check "
+                            "for overfitting)").format(percent=f"{split * 100:g}"))
     out += _fit_augmented(c) if c["augment"] else [
         f"history = model.fit(x_train, y_train, batch_size={c['batch_size']}, "
         f"epochs={c['epochs']}" + (f", validation_split={split:g})" if split else ")")]
-    out += ["", "# 6. Evaluation on the 10,000 test images the model has never seen",
+    out += ["", "# " + _("6. Evaluation on the 10,000 test images the model has never seen"),
             "test_loss, test_accuracy = model.evaluate(x_test, y_test, verbose=0)",
             'print(f"Test accuracy: {test_accuracy:.4f}")', ""]
     return out
@@ -141,21 +148,24 @@ def _fit_augmented(c: dict[str, Any]) -> list[str]:
                 "x_train, y_train = x_train[:-n_val], y_train[:-n_val]"]
         fit += ", validation_data=(x_val, y_val)"
     out += [
-        "# data augmentation: slightly turned, shifted and zoomed digits, for training images "
-        "only",
+        "# " + _("data augmentation: slightly turned, shifted and zoomed digits, for training "
+                 "images only"),
         "augment = keras.Sequential([",
-        f"    layers.RandomRotation({ROTATION_DEGREES:g} / 360, fill_mode=\"constant\"),  "
-        f"# at most +-{ROTATION_DEGREES:g} degrees, as a fraction of a turn",
+        f"    layers.RandomRotation({ROTATION_DEGREES:g} / 360, fill_mode=\"constant\"),  # "
+        + _("at most +-{degrees} degrees, as a fraction of a turn").format(
+            degrees=f"{ROTATION_DEGREES:g}"),
         f"    layers.RandomTranslation({SHIFT_FRACTION:g}, {SHIFT_FRACTION:g}, "
-        f"fill_mode=\"constant\"),  # at most +-{SHIFT_FRACTION * 100:g}% of the size",
-        f"    layers.RandomZoom({ZOOM_FRACTION:g}, fill_mode=\"constant\"),  "
-        f"# at most +-{ZOOM_FRACTION * 100:g}%; new borders are black",
+        "fill_mode=\"constant\"),  # " + _("at most +-{percent}% of the size").format(
+            percent=f"{SHIFT_FRACTION * 100:g}"),
+        f"    layers.RandomZoom({ZOOM_FRACTION:g}, fill_mode=\"constant\"),  # "
+        + _("at most +-{percent}%; new borders are black").format(
+            percent=f"{ZOOM_FRACTION * 100:g}"),
         "])",
         "train_data = (tf.data.Dataset.from_tensor_slices((x_train, y_train))",
-        "              .shuffle(len(x_train))  # a new order every epoch",
+        "              .shuffle(len(x_train))  # " + _("a new order every epoch"),
         f"              .batch({c['batch_size']})",
-        "              .map(lambda x, y: (augment(x, training=True), y)))  "
-        "# new random transforms every batch",
+        "              .map(lambda x, y: (augment(x, training=True), y)))  # "
+        + _("new random transforms every batch"),
     ]
     return out + [fit + ")"]
 
@@ -168,16 +178,24 @@ def _one_cycle(c: dict[str, Any]) -> list[str]:
     split = c["validation_split"]
     kept = f" * {1 - split:g}" if split else ""  # the images left after the validation split
     rate = float(c["learning_rate"])
-    return ["# one-cycle learning rate: from a tenth of the peak up to it over the first quarter "
-            "of the steps,",
-            "# then a cosine down to a hundredth of it; a higher peak, so fewer epochs are needed",
+    return ["# " + _("one-cycle learning rate: from a tenth of the peak up to it over the first "
+                     "quarter of the steps,"),
+            "# " + _("then a cosine down to a hundredth of it; a higher peak, so fewer epochs are "
+                     "needed"),
             f"steps = max(2, {c['epochs']} * math.ceil(len(x_train){kept} / {c['batch_size']}))"
-            "  # batches in all epochs",
+            "  # " + _("batches in all epochs"),
             f"warmup = max(1, int(steps * {ONE_CYCLE_WARMUP:g}))",
             "learning_rate = keras.optimizers.schedules.CosineDecay(",
             f"    {rate!r} * {ONE_CYCLE_START:g}, decay_steps=steps - warmup, "
             f"alpha={ONE_CYCLE_END:g},",
             f"    warmup_target={rate!r}, warmup_steps=warmup)"]
+
+
+def comment_lines(text: str, width: int) -> str:
+    """`text` as '# ' comment lines of at most `width` characters (Chinese has no spaces to
+    break at, so long runs are cut anywhere)."""
+    return "".join(line + "\n" for line in textwrap.wrap(text, width, initial_indent="# ",
+                                                         subsequent_indent="# "))
 
 
 def optimizer_code(c: dict[str, Any]) -> str:

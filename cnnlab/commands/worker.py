@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 
 from cnnlab.errors import LabError
-from cnnlab.i18n import N_, _
+from cnnlab.i18n import N_
 
 HELP = "Run a training worker that takes jobs from the class's Redis queue (see README, Deployment)."
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from cnnlab.design.layers.base import ACTIVATION, Field, LayerType, Shape, Step, change, same_shape
-from cnnlab.i18n import N_
+from cnnlab.design.layers.base import (ACTIVATION, Field, LayerType, Shape, Step, no_params,
+                                       same_shape)
+from cnnlab.i18n import N_, _
 
 
 @dataclass(frozen=True)
@@ -43,4 +44,5 @@ class Activation(LayerType):
         return [f'"{self.activation}"']
 
     def comment(self, row: Any) -> str:
-        return f"{self.activation} of every value: {change(row)}, no parameters"
+        return _("{name} of every value: {change}").format(name=self.activation,
+                                                            change=no_params(row))

@@ -18,5 +18,5 @@ class AveragePooling2D(Pooling2D):
     explanation: ClassVar[str] = N_("averages each window; shrinks the map, no weights")
     short: ClassVar[str] = "Avg pool"
     color: ClassVar[str] = "#7FCDB4"  # a lighter bluish green
-    what: ClassVar[str] = "average"
+    what: ClassVar[str] = N_("average")
     keeps_probabilities: ClassVar[bool] = True

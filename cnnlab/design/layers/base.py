@@ -197,8 +197,8 @@ def window_code(strides: Pair, default_strides: Pair, padding: str) -> list[str]
 
 def window_words(strides: Pair, padding: str, default: Pair = (1, 1)) -> str:
     """', stride 2, zero-padded' for a code comment; empty at the defaults."""
-    words = "" if strides == default else f", stride {pair_code(strides)}"
-    return words + (", zero-padded" if padding == "same" else "")
+    words = "" if strides == default else _(", stride {n}").format(n=pair_code(strides))
+    return words + (_(", zero-padded") if padding == "same" else "")
 
 
 def stride_label(strides: Pair) -> str:
@@ -219,7 +219,7 @@ def activation_code(name: str) -> list[str]:
 
 
 def activation_words(name: str) -> str:
-    return "" if name == "linear" else f", then {name}"
+    return "" if name == "linear" else _(", then {name}").format(name=name)
 
 
 def saving(params: int, conv_params: int) -> str:
@@ -394,4 +394,14 @@ def change(row: "LayerStats") -> str:
 
 
 def params_words(row: "LayerStats") -> str:
-    return f"{row.params:,} parameters"
+    return _("{n} parameters").format(n=f"{row.params:,}")
+
+
+def with_params(row: "LayerStats") -> str:
+    """'(28, 28, 1) -> (26, 26, 32), 320 parameters': the end of a layer's code comment."""
+    return _("{change}, {params}").format(change=change(row), params=params_words(row))
+
+
+def no_params(row: "LayerStats") -> str:
+    """'(26, 26, 32) -> (13, 13, 32), no parameters': the end of a weightless layer's comment."""
+    return _("{change}, no parameters").format(change=change(row))

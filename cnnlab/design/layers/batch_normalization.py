@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from cnnlab.design.layers.base import LayerType, Shape, Step, dims, n
-from cnnlab.i18n import N_
+from cnnlab.i18n import N_, _
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,8 @@ class BatchNormalization(LayerType):
         return kl.BatchNormalization(name=name)
 
     def comment(self, row: Any) -> str:
-        what = "channel" if len(row.input_shape) == 3 else "feature"
-        return (f"normalizes each of the {row.input_shape[-1]:,} {what}s: "
-                f"{row.trainable_params:,} trainable (gamma, beta) + "
-                f"{row.non_trainable_params:,} non-trainable (moving mean, variance) parameters")
+        what = _("channels") if len(row.input_shape) == 3 else _("features")
+        return _("normalizes each of the {n} {what}: {trainable} trainable (gamma, beta) + "
+                 "{fixed} non-trainable (moving mean, variance) parameters").format(
+                     n=f"{row.input_shape[-1]:,}", what=what,
+                     trainable=f"{row.trainable_params:,}", fixed=f"{row.non_trainable_params:,}")

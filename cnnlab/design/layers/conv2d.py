@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from cnnlab.design.layers.base import (layer_where, ACTIVATION, FILTERS, KERNEL, PADDING, STRIDES, Field,
+from cnnlab.design.layers.base import (ACTIVATION, FILTERS, KERNEL, PADDING, STRIDES, Field,
                                        LayerType, Pair, Shape, Step, activation_code,
-                                       activation_words, change, dims, n, pair_code, params_words,
-                                       size, sliding, stride_label, window_code, window_words)
+                                       activation_words, dims, layer_where, n, pair_code, size,
+                                       sliding, stride_label, window_code, window_words,
+                                       with_params)
 from cnnlab.errors import LabError
 from cnnlab.i18n import N_, _
 
@@ -110,9 +111,9 @@ class Conv2D(LayerType):
     def comment(self, row: Any) -> str:
         how = window_words(self.strides, self.padding)
         if self.dilation_rate != (1, 1):
-            how += (f", dilated by {pair_code(self.dilation_rate)} (each kernel spans "
-                    f"{size(extent(self.kernel_size, self.dilation_rate))})")
-        bias = "" if self.use_bias else ", no bias"
-        what = (f"{self.filters} filters of {size(self.kernel_size)}{how}{bias}"
-                f"{activation_words(self.activation)}")
-        return f"{what}: {change(row)}, {params_words(row)}"
+            how += _(", dilated by {rate} (each kernel spans {span})").format(
+                rate=pair_code(self.dilation_rate),
+                span=size(extent(self.kernel_size, self.dilation_rate)))
+        bias = "" if self.use_bias else _(", no bias")
+        what = _("{n} filters of {size}").format(n=self.filters, size=size(self.kernel_size))
+        return f"{what}{how}{bias}{activation_words(self.activation)}: " + with_params(row)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from cnnlab.design.layers.base import (ACTIVATION, Field, LayerType, Shape, Step,
-                                       activation_code, change, dims, n, params_words)
-from cnnlab.i18n import N_
+from cnnlab.design.layers.base import (ACTIVATION, Field, LayerType, Shape, Step, activation_code,
+                                       activation_words, dims, n, with_params)
+from cnnlab.i18n import N_, _
 
 UNITS = Field("units", "count", N_("units"), N_("Number of neurons: the length of the output vector."),
               cap="max_units")
@@ -58,9 +58,11 @@ class Dense(LayerType):
 
     def comment(self, row: Any) -> str:
         if len(row.input_shape) == 3:
-            who = f"{self.units:,} neurons at each pixel, over its {row.input_shape[-1]:,} channels"
+            who = _("{n} neurons at each pixel, over its {channels} channels").format(
+                n=f"{self.units:,}", channels=f"{row.input_shape[-1]:,}")
         else:
-            who = f"{self.units:,} neurons, each sees all {row.input_shape[0]:,} inputs"
-        act = {"linear": "", "softmax": ", then softmax (probabilities that sum to 1)"}.get(
-            self.activation, f", then {self.activation}")
-        return f"{who}{act}: {change(row)}, {params_words(row)}"
+            who = _("{n} neurons, each sees all {inputs} inputs").format(
+                n=f"{self.units:,}", inputs=f"{row.input_shape[0]:,}")
+        act = (_(", then softmax (probabilities that sum to 1)") if self.activation == "softmax"
+               else activation_words(self.activation))
+        return f"{who}{act}: " + with_params(row)

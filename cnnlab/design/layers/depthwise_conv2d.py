@@ -10,12 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from cnnlab.design.layers.base import (layer_where, ACTIVATION, DEPTH_MULTIPLIER, KERNEL, PADDING, STRIDES,
+from cnnlab.design.layers.base import (ACTIVATION, DEPTH_MULTIPLIER, KERNEL, PADDING, STRIDES,
                                        Field, LayerType, Pair, Shape, Step, activation_words,
-                                       change, depthwise_code, dims, n, pair_code, params_words,
-                                       saving, size, sliding, stride_label, window_words)
+                                       depthwise_code, dims, layer_where, n, pair_code, saving,
+                                       size, sliding, stride_label, window_words, with_params)
 from cnnlab.errors import LabError
-from cnnlab.i18n import N_, _
+from cnnlab.i18n import N_, _, ngettext
 
 
 @dataclass(frozen=True)
@@ -82,6 +82,7 @@ class DepthwiseConv2D(LayerType):
 
     def comment(self, row: Any) -> str:
         how = window_words(self.strides, self.padding)
-        per = "one" if self.depth_multiplier == 1 else str(self.depth_multiplier)
-        return (f"{per} {size(self.kernel_size)} kernel per channel{how}"
-                f"{activation_words(self.activation)}: {change(row)}, {params_words(row)}")
+        what = ngettext("one {size} kernel per channel", "{n} {size} kernels per channel",
+                        self.depth_multiplier).format(n=self.depth_multiplier,
+                                                      size=size(self.kernel_size))
+        return f"{what}{how}{activation_words(self.activation)}: " + with_params(row)

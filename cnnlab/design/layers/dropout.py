@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from cnnlab.design.layers.base import Field, LayerType, Shape, Step, same_shape
-from cnnlab.i18n import N_
+from cnnlab.i18n import N_, _
 
 RATE = Field("rate", "rate", N_("rate"),
              N_("Fraction of values zeroed at random in each training step (not when predicting)."))
@@ -44,5 +44,5 @@ class Dropout(LayerType):
         return [repr(float(self.rate))]
 
     def comment(self, row: Any) -> str:
-        return (f"zeroes a random {self.rate * 100:g}% of the values, while training only; "
-                "no parameters")
+        return _("zeroes a random {percent}% of the values, while training only; no "
+                 "parameters").format(percent=f"{self.rate * 100:g}")

@@ -41,4 +41,4 @@ class Flatten(LayerType):
         return kl.Flatten(name=name)
 
     def comment(self, row: Any) -> str:
-        return f"unrolls the volume into one vector: {change(row)}"
+        return _("unrolls the volume into one vector: {change}").format(change=change(row))

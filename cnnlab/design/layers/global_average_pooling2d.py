@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from cnnlab.design.layers.base import NO_WEIGHTS, LayerType, Shape, Step, change, n
-from cnnlab.i18n import N_
+from cnnlab.design.layers.base import (NO_WEIGHTS, LayerType, Shape, Step, n, no_params)
+from cnnlab.i18n import N_, _
 
 
 @dataclass(frozen=True)
@@ -33,4 +33,5 @@ class GlobalAveragePooling2D(LayerType):
         return kl.GlobalAveragePooling2D(name=name)
 
     def comment(self, row: Any) -> str:
-        return f"the average of each channel over the whole map: {change(row)}, no parameters"
+        return _("the average of each channel over the whole map: {change}").format(
+            change=no_params(row))

@@ -18,4 +18,4 @@ class MaxPooling2D(Pooling2D):
     explanation: ClassVar[str] = N_("keeps the largest value of each window; shrinks the map, no weights")
     short: ClassVar[str] = "Max pool"
     color: ClassVar[str] = "#009E73"  # Okabe-Ito bluish green
-    what: ClassVar[str] = "largest value"
+    what: ClassVar[str] = N_("largest value")

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from cnnlab.design.layers.base import (NO_WEIGHTS, PADDING, Field, LayerType, Pair, Shape, Step,
-                                       change, dims, pair_code, size, sliding, window_code,
+                                       dims, no_params, pair_code, size, sliding, window_code,
                                        window_words)
-from cnnlab.i18n import N_
+from cnnlab.i18n import N_, _
 
 POOL = Field("pool_size", "window", N_("pool"), N_("Height x width of each pooling window."),
              cap="max_kernel")
@@ -57,5 +57,6 @@ class Pooling2D(LayerType):
 
     def comment(self, row: Any) -> str:
         how = window_words(self.steps, self.padding, self.pool_size)
-        return (f"the {self.what} of each {size(self.pool_size)} window{how}: {change(row)}, "
-                "no parameters")
+        what = _("the {what} of each {size} window").format(what=_(self.what),
+                                                            size=size(self.pool_size))
+        return f"{what}{how}: " + no_params(row)

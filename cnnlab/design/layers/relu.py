@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from cnnlab.design.layers.base import Field, LayerType, Shape, Step, change, same_shape
-from cnnlab.i18n import N_
+from cnnlab.design.layers.base import (Field, LayerType, Shape, Step, no_params, same_shape)
+from cnnlab.i18n import N_, _
 
 MAX_VALUE = Field("max_value", "limit", N_("max value"),
                   N_("The largest output; empty for none. MobileNet uses 6 (ReLU6), which keeps "
@@ -46,5 +46,5 @@ class ReLU(LayerType):
         return [] if self.max_value is None else [f"max_value={self.max_value!r}"]
 
     def comment(self, row: Any) -> str:
-        cap = "" if self.max_value is None else f", at most {self.max_value:g}"
-        return f"max(0, x) of every value{cap}: {change(row)}, no parameters"
+        cap = "" if self.max_value is None else _(", at most {n}").format(n=f"{self.max_value:g}")
+        return _("max(0, x) of every value") + f"{cap}: " + no_params(row)

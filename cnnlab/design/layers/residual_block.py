@@ -6,9 +6,8 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from cnnlab.design.layers.base import (FILTERS, KERNEL, STRIDES, Field, LayerType, Pair, Shape,
-                                       Step, change, dims, n, pair_code, params_words, size,
-                                       sliding)
-from cnnlab.i18n import N_
+                                       Step, dims, n, pair_code, size, sliding, with_params)
+from cnnlab.i18n import N_, _
 
 # Suffixes of the Keras layers one block becomes, in order (its output is "out").
 PARTS = ("conv1", "bn1", "relu1", "conv2", "bn2", "proj", "proj_bn", "add", "out")
@@ -138,7 +137,8 @@ class ResidualBlock(LayerType):
         return f"residual_block({', '.join(args)})"
 
     def comment(self, row: Any) -> str:
-        shortcut = ("a 1x1 projection shortcut" if self.needs_projection(row.input_shape[-1])
-                    else "the input added back")
-        return (f"two {size(self.kernel_size)} convolutions + {shortcut}: {change(row)}, "
-                f"{params_words(row)} ({row.non_trainable_params:,} non-trainable)")
+        shortcut = (_("a 1x1 projection shortcut") if self.needs_projection(row.input_shape[-1])
+                    else _("the input added back"))
+        return _("two {size} convolutions + {shortcut}: {params} ({fixed} non-trainable)").format(
+            size=size(self.kernel_size), shortcut=shortcut, params=with_params(row),
+            fixed=f"{row.non_trainable_params:,}")

@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from cnnlab.design.layers.base import (layer_where, ACTIVATION, DEPTH_MULTIPLIER, FILTERS, KERNEL, PADDING,
+from cnnlab.design.layers.base import (ACTIVATION, DEPTH_MULTIPLIER, FILTERS, KERNEL, PADDING,
                                        STRIDES, Field, LayerType, Pair, Shape, Step,
-                                       activation_words, change, depthwise_code, dims, n,
-                                       pair_code, params_words, saving, size, sliding,
-                                       stride_label, window_words)
+                                       activation_words, depthwise_code, dims, layer_where, n,
+                                       pair_code, saving, size, sliding, stride_label, window_words,
+                                       with_params)
 from cnnlab.errors import LabError
 from cnnlab.i18n import N_, _
 
@@ -87,5 +87,6 @@ class SeparableConv2D(LayerType):
 
     def comment(self, row: Any) -> str:
         how = window_words(self.strides, self.padding)
-        return (f"{size(self.kernel_size)} per channel, then {self.filters} 1x1 filters{how}"
-                f"{activation_words(self.activation)}: {change(row)}, {params_words(row)}")
+        what = _("{size} per channel, then {n} 1x1 filters").format(size=size(self.kernel_size),
+                                                                    n=self.filters)
+        return f"{what}{how}{activation_words(self.activation)}: " + with_params(row)

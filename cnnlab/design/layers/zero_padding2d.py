@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from cnnlab.design.layers.base import (NO_WEIGHTS, Field, LayerType, Pair, Shape, Step, change,
-                                       dims, pair_code)
-from cnnlab.i18n import N_
+from cnnlab.design.layers.base import (NO_WEIGHTS, Field, LayerType, Pair, Shape, Step, dims,
+                                       no_params, pair_code)
+from cnnlab.i18n import N_, _
 
 BORDER = Field("padding", "border", N_("border"),
                N_("Rows of zeros added above and below, and columns left and right."),
@@ -52,5 +52,5 @@ class ZeroPadding2D(LayerType):
 
     def comment(self, row: Any) -> str:
         (ph, pw) = self.padding
-        return (f"{ph} row(s) of zeros above and below, {pw} column(s) left and right: "
-                f"{change(row)}, no parameters")
+        return _("{rows} row(s) of zeros above and below, {columns} column(s) left and right: "
+                 "{change}").format(rows=ph, columns=pw, change=no_params(row))

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from cnnlab.errors import LabError
+from cnnlab.i18n import _
 
 
 def read_text(path: str, what: str) -> str:
@@ -16,4 +17,10 @@ def read_text(path: str, what: str) -> str:
         return Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise LabError(f"Cannot read the {what} file {path!r}: {reason}.") from None
+        raise LabError(_("Cannot read the {what} file {path}: {reason}.").format(
+            what=_(what), path=repr(path), reason=reason)) from None
+
+
+def cannot_read(path: str, exc: OSError) -> str:
+    """Why a run folder or file given on the command line cannot be read."""
+    return _("cannot read {path}: {reason}.").format(path=repr(path), reason=exc.strerror or exc)

@@ -9,30 +9,32 @@ import sys
 from cnnlab.codegen.generate import STYLES, generate_script
 from cnnlab.commands import read_text
 from cnnlab.errors import LabError
+from cnnlab.i18n import N_, _
 from cnnlab.design.spec import Architecture
 
-HELP = "Print a complete Keras script that builds, trains and evaluates a design on MNIST."
+HELP = N_("Print a complete Keras script that builds, trains and evaluates a design on MNIST.")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("design", help="the design's JSON file (as exported), or - for stdin")
+    parser.add_argument("design", help=_("the design's JSON file (as exported), or - for stdin"))
     parser.add_argument("--style", choices=STYLES, default="sequential",
-                        help="keras.Sequential list or functional calls (default: sequential; "
-                             "a design with a ResidualBlock is always functional)")
+                        help=_("keras.Sequential list or functional calls (default: sequential; "
+                               "a design with a ResidualBlock is always functional)"))
     parser.add_argument("--data-path", metavar="DIR",
-                        help="load MNIST's four .gz IDX files from DIR instead of Keras' download")
+                        help=_("load MNIST's four .gz IDX files from DIR instead of Keras' download"))
     parser.add_argument("--config", metavar="FILE",
-                        help='training settings as JSON, e.g. {"epochs": 5, "optimizer": "sgd"}')
+                        help=_('training settings as JSON, e.g. {"epochs": 5, "optimizer": "sgd"}'))
 
 
 def run(args: argparse.Namespace) -> int:
     """Exit 0 with the script on stdout; a LabError becomes exit 2 in cnnlab.__main__."""
-    arch = Architecture.from_json(read_text(args.design, "design"))
+    arch = Architecture.from_json(read_text(args.design, N_("design")))
     config = None
     if args.config:
         try:
-            config = json.loads(read_text(args.config, "settings"))
+            config = json.loads(read_text(args.config, N_("settings")))
         except json.JSONDecodeError as exc:
-            raise LabError(f"The settings file is not valid JSON ({exc}).") from None
+            raise LabError(_("The settings file is not valid JSON ({error}).").format(
+                error=exc)) from None
     sys.stdout.write(generate_script(arch, args.style, config, args.data_path))
     return 0

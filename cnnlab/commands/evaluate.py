@@ -6,22 +6,24 @@ import argparse
 import json
 from pathlib import Path
 
+from cnnlab.commands import cannot_read
 from cnnlab.errors import LabError
+from cnnlab.i18n import N_, _
 from cnnlab.text import percent
 
-HELP = ("Evaluate a saved run (its folder, or a .keras file) on the 10,000 MNIST test images: "
-        "accuracy, loss, per-digit precision/recall/F1, confusion matrix, confident mistakes.")
+HELP = N_("Evaluate a saved run (its folder, or a .keras file) on the 10,000 MNIST test images: "
+          "accuracy, loss, per-digit precision/recall/F1, confusion matrix, confident mistakes.")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("run_dir", help="a run folder holding model.keras, or a .keras file")
-    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    parser.add_argument("run_dir", help=_("a run folder holding model.keras, or a .keras file"))
+    parser.add_argument("--json", action="store_true", help=_("print the results as JSON"))
     parser.add_argument("--mistakes", type=int, default=5, metavar="N",
-                        help="how many of the most confident mistakes to list (default 5)")
+                        help=_("how many of the most confident mistakes to list (default 5)"))
     parser.add_argument("--no-cache", action="store_true",
-                        help="run the model again even if the folder holds cached results")
+                        help=_("run the model again even if the folder holds cached results"))
     parser.add_argument("--batch-size", type=int, default=1000, metavar="N",
-                        help="images per model call (default 1000)")
+                        help=_("images per model call (default 1000)"))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -29,11 +31,11 @@ def run(args: argparse.Namespace) -> int:
     from cnnlab.evaluation.evaluate import evaluate_run
 
     if args.mistakes < 0 or args.batch_size < 1:
-        raise LabError("--mistakes must be 0 or more and --batch-size at least 1.")
+        raise LabError(_("--mistakes must be 0 or more and --batch-size at least 1."))
     try:
         ev = evaluate_run(args.run_dir, batch_size=args.batch_size, use_cache=not args.no_cache)
     except OSError as exc:
-        raise LabError(f"cannot read {args.run_dir!r}: {exc.strerror or exc}.") from None
+        raise LabError(cannot_read(args.run_dir, exc)) from None
     if args.json:
         out = {"run": str(args.run_dir), "name": _run_name(Path(args.run_dir)),
                "cached": ev.cached, **ev.to_dict(mistakes=args.mistakes)}

@@ -7,17 +7,18 @@ import json
 from pathlib import Path
 
 from cnnlab.errors import LabError
+from cnnlab.i18n import N_, _
 from cnnlab.text import percent
 
-HELP = "Read a PNG/JPEG of one digit with a trained model and print the ten probabilities."
+HELP = N_("Read a PNG/JPEG of one digit with a trained model and print the ten probabilities.")
 BAR_WIDTH = 40  # characters of the bar for probability 1
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("run_dir", help="a training run's folder (holding model.keras), or a .keras file")
-    parser.add_argument("image", help="a PNG or JPEG of one digit (white on black or dark ink on paper)")
+    parser.add_argument("run_dir", help=_("a training run's folder (holding model.keras), or a .keras file"))
+    parser.add_argument("image", help=_("a PNG or JPEG of one digit (white on black or dark ink on paper)"))
     parser.add_argument("--json", action="store_true",
-                        help='print {"prediction": d, "probabilities": [p0, ..., p9]} instead')
+                        help=_('print {"prediction": d, "probabilities": [p0, ..., p9]} instead'))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -27,7 +28,8 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps({"prediction": digit, "probabilities": [round(float(p), 6) for p in probs]}))
         return 0
-    print(f"predicted digit: {digit} ({percent(probs[digit], 1)})")
+    print(_("predicted digit: {digit} ({percent})").format(digit=digit,
+                                                          percent=percent(probs[digit], 1)))
     for d, p in enumerate(probs):
         print(f"{d}  {percent(p, 1):>6}  {'#' * round(p * BAR_WIDTH)}")
     return 0
@@ -41,7 +43,8 @@ def _predict(run_dir: Path, image_path: Path):
     try:
         data = image_path.read_bytes()
     except OSError as exc:
-        raise LabError(f"Cannot read the image {str(image_path)!r}: {exc.strerror or exc}.") from None
+        raise LabError(_("Cannot read the image {path}: {reason}.").format(
+            path=repr(str(image_path)), reason=exc.strerror or exc)) from None
     steps = preprocess_digit(read_upload(data, image_path.name))
 
     from cnnlab.runs.model_file import check_mnist_model, load_model
@@ -49,7 +52,8 @@ def _predict(run_dir: Path, image_path: Path):
 
     model_path = run_dir if run_dir.is_file() else run_dir / "model.keras"
     if not model_path.exists():
-        raise LabError(f"There is no model.keras in {str(run_dir)!r}. Give the folder of a "
-                          "finished training run (python -m cnnlab train ...) or a .keras file.")
+        raise LabError(_("There is no model.keras in {path}. Give the folder of a finished "
+                         "training run (python -m cnnlab train ...) or a .keras file.").format(
+                             path=repr(str(run_dir))))
     model = check_mnist_model(load_model(model_path))
     return predict_probabilities(model, steps.model_input)

@@ -5,14 +5,16 @@ from __future__ import annotations
 import argparse
 import sys
 
+from cnnlab.i18n import N_, _
 
-HELP = "Print one preset design as JSON (save it with `> design.json`); --explain describes it."
+
+HELP = N_("Print one preset design as JSON (save it with `> design.json`); --explain describes it.")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("key", help="the preset's key, as `python -m cnnlab presets` lists it")
+    parser.add_argument("key", help=_("the preset's key, as `python -m cnnlab presets` lists it"))
     parser.add_argument("--explain", action="store_true",
-                        help="print its title and what it teaches on stderr as well")
+                        help=_("print its title and what it teaches on stderr as well"))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -21,6 +23,6 @@ def run(args: argparse.Namespace) -> int:
 
     preset = get_preset(args.key)  # a LabError becomes exit 2 in cnnlab.__main__
     if args.explain:
-        print(f"{preset.title}\n{preset.explanation}", file=sys.stderr)
+        print(f"{_(preset.title)}\n{_(preset.explanation)}", file=sys.stderr)
     print(preset.arch.to_json())
     return 0

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 
-HELP = "List the preset designs (key and title); show one with `python -m cnnlab preset KEY`."
+from cnnlab.i18n import N_, _
+
+HELP = N_("List the preset designs (key and title); show one with `python -m cnnlab preset KEY`.")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--params", action="store_true", help="also show each preset's parameter count")
+    parser.add_argument("--params", action="store_true", help=_("also show each preset's parameter count"))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -18,6 +20,7 @@ def run(args: argparse.Namespace) -> int:
 
     width = max(len(key) for key in PRESETS)
     for key, preset in PRESETS.items():
-        extra = f"  ({analyze(preset.arch).total_params:,} params)" if args.params else ""
-        print(f"{key.ljust(width)}  {preset.title}{extra}")
+        extra = ("  (" + _("{n} parameters").format(n=f"{analyze(preset.arch).total_params:,}")
+                 + ")") if args.params else ""
+        print(f"{key.ljust(width)}  {_(preset.title)}{extra}")
     return 0

@@ -7,23 +7,27 @@ import argparse
 import json
 import os
 
+from cnnlab.commands import cannot_read
 from cnnlab.errors import LabError
+from cnnlab.i18n import N_, _
 
-HELP = ("Robustness of a saved run (its folder, or a .keras file): test accuracy with the digits "
-        "shifted, rotated, scaled, slanted, thinned/thickened, blurred, noisy and drawn as with a mouse.")
+HELP = N_("Robustness of a saved run (its folder, or a .keras file): test accuracy with the digits "
+          "shifted, rotated, scaled, slanted, thinned/thickened, blurred, noisy and drawn as with a mouse.")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     from cnnlab.evaluation.robustness import DRAWN_IMAGES, N_IMAGES
 
-    parser.add_argument("run_dir", help="a run folder holding model.keras, or a .keras file")
-    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    parser.add_argument("run_dir", help=_("a run folder holding model.keras, or a .keras file"))
+    parser.add_argument("--json", action="store_true", help=_("print the results as JSON"))
     parser.add_argument("--images", type=int, default=N_IMAGES, metavar="N",
-                        help=f"use the first N test images (default {N_IMAGES:,}: all)")
+                        help=_("use the first N test images (default {n}: all)").format(
+                            n=f"{N_IMAGES:,}"))
     parser.add_argument("--drawn", type=int, default=DRAWN_IMAGES, metavar="N",
-                        help=f"redraw the first N of them per pen width (default {DRAWN_IMAGES:,})")
+                        help=_("redraw the first N of them per pen width (default {n})").format(
+                            n=f"{DRAWN_IMAGES:,}"))
     parser.add_argument("--no-cache", action="store_true",
-                        help="compute again even if the folder holds cached results")
+                        help=_("compute again even if the folder holds cached results"))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -35,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
         result = robustness_run(args.run_dir, n_images=args.images, drawn_images=args.drawn,
                                 use_cache=not args.no_cache)
     except OSError as exc:
-        raise LabError(f"cannot read {args.run_dir!r}: {exc.strerror or exc}.") from None
+        raise LabError(cannot_read(args.run_dir, exc)) from None
     print(json.dumps({"run": str(args.run_dir), **result}, indent=2) if args.json else format_report(result))
     return 0
 

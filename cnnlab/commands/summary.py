@@ -7,19 +7,20 @@ import json
 
 from cnnlab.design.arithmetic import Summary
 from cnnlab.commands import read_text
+from cnnlab.i18n import N_, _
 from cnnlab.text import ASCII, byte_text, dims
 from cnnlab.design.spec import Architecture
 
-HELP = ("Print a design's layers with output shapes, parameter counts and the formulas behind "
-        "them, receptive fields, multiply-adds and totals (no TensorFlow needed).")
+HELP = N_("Print a design's layers with output shapes, parameter counts and the formulas behind "
+          "them, receptive fields, multiply-adds and totals (no TensorFlow needed).")
 _COLUMNS = ("#", "Layer (type)", "Output shape", "Param #", "Receptive field", "MACs")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("design", help="the design's JSON file (as exported), or - for stdin")
-    parser.add_argument("--json", action="store_true", help="print the summary as JSON")
+    parser.add_argument("design", help=_("the design's JSON file (as exported), or - for stdin"))
+    parser.add_argument("--json", action="store_true", help=_("print the summary as JSON"))
     parser.add_argument("--no-formulas", action="store_true",
-                        help="leave out the formula lines under each layer")
+                        help=_("leave out the formula lines under each layer"))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -27,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
     from cnnlab.classroom.settings import load_settings
     from cnnlab.classroom.caps import check
 
-    arch = Architecture.from_json(read_text(args.design, "design"))
+    arch = Architecture.from_json(read_text(args.design, N_("design")))
     summary = check(arch, load_settings().limits)
     if args.json:
         print(json.dumps(summary.to_dict(), indent=2))

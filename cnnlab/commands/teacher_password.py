@@ -6,12 +6,14 @@ import argparse
 import getpass
 import sys
 
-HELP = "print the hash of a teacher's password, for classroom.toml or CNNLAB_TEACHER_PASSWORD_HASH"
+from cnnlab.i18n import N_, _
+
+HELP = N_("print the hash of a teacher's password, for classroom.toml or CNNLAB_TEACHER_PASSWORD_HASH")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--stdin", action="store_true",
-                        help="read the password from standard input instead of asking twice")
+                        help=_("read the password from standard input instead of asking twice"))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -21,9 +23,9 @@ def run(args: argparse.Namespace) -> int:
     if args.stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
-        password = getpass.getpass("Teacher's password: ")
-        if getpass.getpass("Again: ") != password:
-            print("The two passwords differ; nothing was made.", file=sys.stderr)
+        password = getpass.getpass(_("Teacher's password: "))
+        if getpass.getpass(_("Again: ")) != password:
+            print(_("The two passwords differ; nothing was made."), file=sys.stderr)
             return 2
     try:
         digest = hash_password(password)
@@ -31,7 +33,8 @@ def run(args: argparse.Namespace) -> int:
         print(err, file=sys.stderr)
         return 2
     print(digest)
-    print("\nPut it into classroom.toml under [server] as\n"
-          f'  teacher_password_hash = "{digest}"\n'
-          f"or into the environment as CNNLAB_TEACHER_PASSWORD_HASH='{digest}'.", file=sys.stderr)
+    print("\n" + _("Put it into classroom.toml under [server] as\n"
+                   '  teacher_password_hash = "{digest}"\n'
+                   "or into the environment as CNNLAB_TEACHER_PASSWORD_HASH='{digest}'.").format(
+                       digest=digest), file=sys.stderr)
     return 0

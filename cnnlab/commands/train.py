@@ -16,10 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from cnnlab.errors import LabError
+from cnnlab.i18n import N_, _
 from cnnlab.training.config import LABEL_FORMATS, LR_SCHEDULES, OPTIMIZERS, TrainConfig
 from cnnlab.training.progress import Progress
 
-HELP = "Train a design (a JSON file or a preset key) on MNIST and save the trained run."
+HELP = N_("Train a design (a JSON file or a preset key) on MNIST and save the trained run.")
 _FLAGS = {"epochs": "epochs", "batch_size": "batch_size", "optimizer": "optimizer",
           "lr": "learning_rate", "momentum": "momentum", "subset": "subset", "seed": "seed",
           "label_format": "label_format", "validation_split": "validation_split",
@@ -27,28 +28,28 @@ _FLAGS = {"epochs": "epochs", "batch_size": "batch_size", "optimizer": "optimize
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("design", help="a design JSON file, - for stdin, or a preset key such as recommended")
-    parser.add_argument("--config", metavar="FILE", help="training settings as JSON; flags override it")
+    parser.add_argument("design", help=_("a design JSON file, - for stdin, or a preset key such as recommended"))
+    parser.add_argument("--config", metavar="FILE", help=_("training settings as JSON; flags override it"))
     parser.add_argument("--epochs", type=int)
     parser.add_argument("--batch-size", type=int)
     parser.add_argument("--optimizer", choices=OPTIMIZERS)
-    parser.add_argument("--lr", type=float, help="learning rate (default 0.001)")
+    parser.add_argument("--lr", type=float, help=_("learning rate (default 0.001)"))
     parser.add_argument("--lr-schedule", choices=LR_SCHEDULES,
-                        help="constant (default), or one_cycle: warm up to --lr, then a cosine "
-                        "down to a hundredth of it")
-    parser.add_argument("--momentum", type=float, help="SGD momentum (default 0.9)")
-    parser.add_argument("--subset", type=int, help="train on this many images (default: all 60,000)")
+                        help=_("constant (default), or one_cycle: warm up to --lr, then a cosine "
+                               "down to a hundredth of it"))
+    parser.add_argument("--momentum", type=float, help=_("SGD momentum (default 0.9)"))
+    parser.add_argument("--subset", type=int, help=_("train on this many images (default: all 60,000)"))
     parser.add_argument("--augment", action="store_true", default=None,
-                        help="randomly rotate/shift/zoom training images a little")
+                        help=_("randomly rotate/shift/zoom training images a little"))
     parser.add_argument("--seed", type=int)
     parser.add_argument("--label-format", choices=LABEL_FORMATS)
-    parser.add_argument("--validation-split", type=float, help="fraction held out (default 0.1)")
-    parser.add_argument("--out", metavar="DIR", help="write the run into DIR (e.g. models/default)")
-    parser.add_argument("--runs-dir", metavar="DIR", help="without --out: save under DIR/OWNER/<run id>")
-    parser.add_argument("--owner", default="local", help="workspace for the run without --out")
-    parser.add_argument("--name", help="the run's display name")
-    parser.add_argument("--threads", type=int, help="TensorFlow threads (default: all cores)")
-    parser.add_argument("--quiet", action="store_true", help="no progress bar, only the result")
+    parser.add_argument("--validation-split", type=float, help=_("fraction held out (default 0.1)"))
+    parser.add_argument("--out", metavar="DIR", help=_("write the run into DIR (e.g. models/default)"))
+    parser.add_argument("--runs-dir", metavar="DIR", help=_("without --out: save under DIR/OWNER/<run id>"))
+    parser.add_argument("--owner", default="local", help=_("workspace for the run without --out"))
+    parser.add_argument("--name", help=_("the run's display name"))
+    parser.add_argument("--threads", type=int, help=_("TensorFlow threads (default: all cores)"))
+    parser.add_argument("--quiet", action="store_true", help=_("no progress bar, only the result"))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -71,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
         if stop["asked"]:
             raise KeyboardInterrupt
         stop["asked"] = True
-        print("\nStopping at the next batch (Ctrl-C again to abort)...", file=sys.stderr)
+        print("\n" + _("Stopping at the next batch (Ctrl-C again to abort)..."), file=sys.stderr)
 
     previous = signal.signal(signal.SIGINT, on_sigint)
     printer = _Printer(quiet=args.quiet)
@@ -82,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
         signal.signal(signal.SIGINT, previous)
     printer.close()
     if not result.has_model:
-        print("Stopped before the first epoch finished; nothing was saved.", file=sys.stderr)
+        print(_("Stopped before the first epoch finished; nothing was saved."), file=sys.stderr)
         return 1
     name = args.name or label
     if args.out:
@@ -90,10 +91,13 @@ def run(args: argparse.Namespace) -> int:
     else:
         base = Path(args.runs_dir) if args.runs_dir else runs.default_runs_dir()
         path = runs.save_run(base, args.owner, arch, config, result, name)
-    print(f"test accuracy {result.test_accuracy:.4f}, test loss {result.test_loss:.4f}, "
-          f"{result.epochs_completed} epoch(s), {result.train_seconds:.1f} s, "
-          f"{result.samples_per_sec:.0f} images/s")
-    print(f"saved run: {path}")
+    print(_("test accuracy {accuracy}, test loss {loss}, {epochs} epoch(s), {seconds} s, "
+            "{speed} images/s").format(accuracy=f"{result.test_accuracy:.4f}",
+                                       loss=f"{result.test_loss:.4f}",
+                                       epochs=result.epochs_completed,
+                                       seconds=f"{result.train_seconds:.1f}",
+                                       speed=f"{result.samples_per_sec:.0f}"))
+    print(_("saved run: {path}").format(path=path))
     return 0
 
 
@@ -108,13 +112,14 @@ def _load_design(text: str) -> tuple[Any, str]:
         try:
             return Architecture.from_json(path.read_text(encoding="utf-8")), path.stem
         except (OSError, UnicodeDecodeError) as exc:
-            raise LabError(f"Cannot read the design file {text!r}: {exc}.") from None
+            raise LabError(_("Cannot read the {what} file {path}: {reason}.").format(
+                what=_("design"), path=repr(text), reason=exc)) from None
     from cnnlab.design.presets import PRESETS, get_preset
 
     if text in PRESETS:
         return get_preset(text).arch, text
-    raise LabError(f"{text!r} is neither a design file nor a preset; give a JSON file or one of "
-                      f"{', '.join(PRESETS)}.")
+    raise LabError(_("{name} is neither a design file nor a preset; give a JSON file or one of "
+                     "{choices}.").format(name=repr(text), choices=", ".join(PRESETS)))
 
 
 def _config(args: argparse.Namespace) -> TrainConfig:
@@ -124,9 +129,11 @@ def _config(args: argparse.Namespace) -> TrainConfig:
         try:
             values = json.loads(Path(args.config).read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
-            raise LabError(f"Cannot read the settings file {args.config!r} ({exc}).") from None
+            raise LabError(_("Cannot read the {what} file {path}: {reason}.").format(
+                what=_("settings"), path=repr(args.config), reason=exc)) from None
         if not isinstance(values, dict):
-            raise LabError("The settings file must hold a JSON object such as {\"epochs\": 3}.")
+            raise LabError(_("Training settings must be a JSON object such as {example}.").format(
+                example='{"epochs": 3}'))
     for flag, key in _FLAGS.items():
         if getattr(args, flag) is not None:
             values[key] = getattr(args, flag)

@@ -27,37 +27,38 @@ import time
 from pathlib import Path
 
 from cnnlab.errors import LabError
-from cnnlab.i18n import N_
+from cnnlab.i18n import N_, _
 
-HELP = "Run a training worker that takes jobs from the class's Redis queue (see README, Deployment)."
+HELP = N_("Run a training worker that takes jobs from the class's Redis queue (see README, Deployment).")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--redis", metavar="URL", default=os.environ.get("CNNLAB_REDIS_URL"),
-                        help="the Redis the web server uses, e.g. redis://10.0.0.5:6379/0 "
-                             "(default: $CNNLAB_REDIS_URL)")
+                        help=_("the Redis the web server uses, e.g. redis://10.0.0.5:6379/0 "
+                               "(default: $CNNLAB_REDIS_URL)"))
     parser.add_argument("--runs-dir", metavar="DIR",
-                        help="where runs are saved, if the shared runs folder is mounted at another "
-                             "path here than on the web server")
+                        help=_("where runs are saved, if the shared runs folder is mounted at "
+                               "another path here than on the web server"))
     parser.add_argument("--threads", type=int,
-                        help="TensorFlow threads per job (default: all cores; with N workers on "
-                             "one machine, cores / N)")
+                        help=_("TensorFlow threads per job (default: all cores; with N workers on "
+                               "one machine, cores / N)"))
     parser.add_argument("--nice", type=int, default=0,
-                        help="train at this nice level (0-19); use 10 on the web server's machine")
-    parser.add_argument("--name", help="the worker's name in job records (default: host-pid)")
-    parser.add_argument("--queue", default=None, help="the RQ queue name (default: cnnlab-training)")
-    parser.add_argument("--burst", action="store_true", help="exit when the queue is empty")
+                        help=_("train at this nice level (0-19); use 10 on the web server's machine"))
+    parser.add_argument("--name", help=_("the worker's name in job records (default: host-pid)"))
+    parser.add_argument("--queue", default=None, help=_("the RQ queue name (default: cnnlab-training)"))
+    parser.add_argument("--burst", action="store_true", help=_("exit when the queue is empty"))
     parser.add_argument("--max-jobs", type=int, default=20,
-                        help="start afresh (same process id) after this many jobs, to bound "
-                             "memory (default 20; 0: never)")
-    parser.add_argument("--mnist-dir", help="a folder with the MNIST files (default: the bundled one)")
+                        help=_("start afresh (same process id) after this many jobs, to bound "
+                               "memory (default 20; 0: never)"))
+    parser.add_argument("--mnist-dir", help=_("a folder with the MNIST files (default: the bundled one)"))
 
 
 def run(args: argparse.Namespace) -> int:
     """Serve jobs until stopped; exit 2 when Redis is missing or unreachable."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     if not args.redis:
-        raise LabError("give --redis URL (or set CNNLAB_REDIS_URL), e.g. redis://127.0.0.1:6379/0")
+        raise LabError(_("give --redis URL (or set CNNLAB_REDIS_URL), e.g. "
+                         "redis://127.0.0.1:6379/0"))
     import redis
 
     from cnnlab.training import redis_job
@@ -67,7 +68,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         connection.ping()
     except redis.RedisError as exc:
-        raise LabError(f"cannot reach Redis at {args.redis} ({exc})") from None
+        raise LabError(_("cannot reach Redis at {url} ({error})").format(url=args.redis,
+                                                                         error=exc)) from None
     if args.nice:
         os.setpriority(os.PRIO_PROCESS, 0, min(19, os.getpriority(os.PRIO_PROCESS, 0) + args.nice))
     name = args.name or f"{socket.gethostname()}-{os.getpid()}"

@@ -13,6 +13,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from cnnlab import i18n
+from cnnlab.i18n import _
 
 KEY = "language"  # the sidebar switch's key in st.session_state: "zh" or "en"
 
@@ -71,3 +72,20 @@ def _locale() -> str | None:
         return st.context.locale
     except Exception:  # noqa: BLE001 - no browser (AppTest without a context): the source language
         return None
+
+
+def file_uploader(label: str, *, max_upload_size: int | None = None, **kwargs):
+    """`st.file_uploader` with its box explained in the page's language.
+
+    Streamlit draws the box's own words in English ("Drag and drop file here", "Browse files",
+    "Limit 2MB per file") and offers no way to translate them, so the tooltip and, in Chinese, a
+    caption under the box say the same in the student's words.
+    """
+    megabytes = max_upload_size or st.get_option("server.maxUploadSize")
+    words = _("Drag a file onto the box or click “Browse files” to choose one; at most {mb} MB "
+              "per file.").format(mb=megabytes)
+    upload = st.file_uploader(label, max_upload_size=max_upload_size, help=words, **kwargs)
+    if i18n.language() != i18n.SOURCE:
+        st.caption(words)
+    return upload
+

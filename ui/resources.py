@@ -1,4 +1,11 @@
-"""Per-server shared resources, created once and shared read-only by every student's session."""
+"""Per-server shared resources, created once and shared read-only by every student's session.
+
+Streamlit's own spinner for a cached call ("Running _model(...)") is English and names our
+function, so every cache here has show_spinner=False; loading a model, the one slow step a
+student waits for, is wrapped in an `st.spinner` with the student's words instead (Streamlit
+shows it only after half a second, so a cache hit shows nothing). Never call `model()` or
+`inspector()` from inside another cached function: the spinner is an element.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +14,16 @@ from pathlib import Path
 import streamlit as st
 
 from cnnlab.classroom.settings import Settings, load_settings
+from cnnlab.i18n import _
 
 
-@st.cache_resource
+@st.cache_resource(show_spinner=False)
 def settings() -> Settings:
     """The teacher's settings (classroom.toml + environment), read once per server."""
     return load_settings()
 
 
-@st.cache_resource
+@st.cache_resource(show_spinner=False)
 def job_manager():
     """The one training queue of this server: jobs run in worker processes, never in a rerun.
 
@@ -33,7 +41,7 @@ def job_manager():
                       worker_nice=config.worker_nice)
 
 
-@st.cache_resource
+@st.cache_resource(show_spinner=False)
 def mnist():
     """The bundled MNIST, loaded once per server (read-only arrays)."""
     from cnnlab.training.mnist import load_mnist
@@ -41,7 +49,7 @@ def mnist():
     return load_mnist()
 
 
-@st.cache_resource(max_entries=8)
+@st.cache_resource(max_entries=8, show_spinner=False)
 def _model(path: str, mtime: float):
     from cnnlab.runs.model_file import load_model
 
@@ -49,7 +57,7 @@ def _model(path: str, mtime: float):
     return load_model(Path(path))
 
 
-@st.cache_resource(max_entries=8)
+@st.cache_resource(max_entries=8, show_spinner=False)
 def _inspector(path: str, mtime: float):
     from cnnlab.drawing.look_inside import Inspector
 
@@ -62,7 +70,7 @@ def _key(run_dir: str | Path) -> tuple[str, float]:
     return str(path), path.stat().st_mtime if path.exists() else 0.0
 
 
-@st.cache_resource
+@st.cache_resource(show_spinner=False)
 def settle_keras() -> bool:
     """Import Keras once per server, keep its state between script runs and gc.freeze() it.
 
@@ -90,15 +98,17 @@ def _clean_nothing() -> None:
 
 def model(run_dir: str | Path):
     """A run's Keras model, loaded once and kept in a small LRU cache (8 models) for all sessions."""
-    return _model(*_key(run_dir))
+    with st.spinner(_("Loading the model…")):
+        return _model(*_key(run_dir))
 
 
 def inspector(run_dir: str | Path):
     """The feature-map and saliency helper of a run's model, built once per model like the model."""
-    return _inspector(*_key(run_dir))
+    with st.spinner(_("Loading the model…")):
+        return _inspector(*_key(run_dir))
 
 
-@st.cache_resource
+@st.cache_resource(show_spinner=False)
 def database():
     """The classroom database (challenges, submissions, teacher logins), upgraded to the newest
     migration once per server process."""

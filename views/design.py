@@ -12,6 +12,7 @@ from cnnlab.errors import LabError
 from cnnlab.plots.network import network_figure
 from cnnlab.design.presets import PRESETS, get_preset
 from ui import design as editor
+from ui import language
 from ui import resources
 from ui import session
 from cnnlab.i18n import _
@@ -110,9 +111,9 @@ with save:
     st.download_button(_("Download design.json"), arch.to_json(), file_name="design.json",
                        mime="application/json", key="design_download", icon=":material/download:")
 with upload:
-    st.file_uploader(_("Load a design.json"), type=["json"], key="design_upload",
-                     max_upload_size=editor.upload_megabytes(limits),
-                     on_change=editor.on_upload, args=("design_upload", limits))
+    language.file_uploader(_("Load a design.json"), type=["json"], key="design_upload",
+                           max_upload_size=editor.upload_megabytes(limits),
+                           on_change=editor.on_upload, args=("design_upload", limits))
 with paste:
     st.text_area(_("…or paste a design's JSON"), key="design_paste", height=100,
                  placeholder='{"input_shape": [28, 28, 1], "layers": [...]}')

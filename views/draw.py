@@ -15,6 +15,7 @@ from cnnlab.drawing.doubt import doubts
 from cnnlab.drawing.preprocess import (EMPTY_MESSAGE, EMPTY_UPLOAD_MESSAGE, is_empty,
                                        preprocess_digit)
 from ui import draw as draw_glue
+from ui import language
 from ui import resources
 from ui import session
 from cnnlab.text import percent
@@ -53,7 +54,7 @@ with left:
                      icon=":material/ink_eraser:")
         image = canvas.image_data
     else:
-        upload = st.file_uploader(_("A PNG or JPEG photo or scan of one digit"),
+        upload = language.file_uploader(_("A PNG or JPEG photo or scan of one digit"),
                                   type=["png", "jpg", "jpeg"], key="draw_upload")
         if upload is None:
             st.info(_("Upload a photo of one handwritten digit: dark on light paper or light "

@@ -55,7 +55,7 @@ with left:
         image = canvas.image_data
     else:
         upload = language.file_uploader(_("A PNG or JPEG photo or scan of one digit"),
-                                  type=["png", "jpg", "jpeg"], key="draw_upload")
+                                        type=["png", "jpg", "jpeg"], key="draw_upload")
         if upload is None:
             st.info(_("Upload a photo of one handwritten digit: dark on light paper or light "
                       "on dark both work."))

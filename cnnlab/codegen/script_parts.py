@@ -127,8 +127,8 @@ def _train(c: dict[str, Any]) -> list[str]:
                      "time").format(n=c["batch_size"])]
     split = c["validation_split"]
     if split:
-        out.append("# " + _("(the last {percent}% of the training images are held out to check "
-                            "for overfitting)").format(percent=f"{split * 100:g}"))
+        out.append("# " + _("(the last {share} of the training images are held out to check "
+                            "for overfitting)").format(share=f"{split * 100:g}%"))
     out += _fit_augmented(c) if c["augment"] else [
         f"history = model.fit(x_train, y_train, batch_size={c['batch_size']}, "
         f"epochs={c['epochs']}" + (f", validation_split={split:g})" if split else ")")]
@@ -155,11 +155,11 @@ def _fit_augmented(c: dict[str, Any]) -> list[str]:
         + _("at most +-{degrees} degrees, as a fraction of a turn").format(
             degrees=f"{ROTATION_DEGREES:g}"),
         f"    layers.RandomTranslation({SHIFT_FRACTION:g}, {SHIFT_FRACTION:g}, "
-        "fill_mode=\"constant\"),  # " + _("at most +-{percent}% of the size").format(
-            percent=f"{SHIFT_FRACTION * 100:g}"),
+        "fill_mode=\"constant\"),  # " + _("at most +-{share} of the size").format(
+            share=f"{SHIFT_FRACTION * 100:g}%"),
         f"    layers.RandomZoom({ZOOM_FRACTION:g}, fill_mode=\"constant\"),  # "
-        + _("at most +-{percent}%; new borders are black").format(
-            percent=f"{ZOOM_FRACTION * 100:g}"),
+        + _("at most +-{share}; new borders are black").format(
+            share=f"{ZOOM_FRACTION * 100:g}%"),
         "])",
         "train_data = (tf.data.Dataset.from_tensor_slices((x_train, y_train))",
         "              .shuffle(len(x_train))  # " + _("a new order every epoch"),

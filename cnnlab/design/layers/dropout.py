@@ -44,5 +44,5 @@ class Dropout(LayerType):
         return [repr(float(self.rate))]
 
     def comment(self, row: Any) -> str:
-        return _("zeroes a random {percent}% of the values, while training only; no "
-                 "parameters").format(percent=f"{self.rate * 100:g}")
+        return _("zeroes a random {share} of the values, while training only; no "
+                 "parameters").format(share=f"{self.rate * 100:g}%")

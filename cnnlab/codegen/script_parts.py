@@ -66,7 +66,8 @@ def script_lines(arch: spec.Architecture, model_code: str, config: Any, data_pat
                          "is {shape}. Set input_shape to [28, 28, 1].").format(
                              shape=dims(arch.input_shape, "x")))
     c = read_config(config)
-    out = ['"""A convolutional network for the MNIST digits, exported from CNN Lab."""', ""]
+    out = ['"""' + _("A convolutional network for the MNIST digits, exported from CNN Lab.")
+           + '"""', ""]
     one_cycle = c["lr_schedule"] == "one_cycle"
     stdlib = (["gzip"] if data_path else []) + (["math"] if one_cycle else []) + \
         (["pathlib"] if data_path else [])

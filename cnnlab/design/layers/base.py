@@ -100,8 +100,8 @@ def _pair(where: str, position: int, key: str, value: Any, low: int) -> Pair:
 
 def _count(where: str, position: int, key: str, value: Any) -> int:
     if not _is_int(value) or value < 1:
-        raise LabError(_("{where}: {key} must be a whole number of at least 1; got {value}.").format(
-            where=where, key=key, value=quoted(value)), position)
+        raise LabError(_("{where}: {key} must be a whole number of at least 1; got "
+                         "{value}.").format(where=where, key=key, value=quoted(value)), position)
     return value
 
 
@@ -395,6 +395,11 @@ def change(row: "LayerStats") -> str:
 
 def params_words(row: "LayerStats") -> str:
     return _("{n} parameters").format(n=f"{row.params:,}")
+
+
+def what_then(what: str, details: str) -> str:
+    """'32 filters of 3x3, then relu: (28, 28, 1) -> ...': a comment's words, then its numbers."""
+    return _("{what}: {details}").format(what=what, details=details)
 
 
 def with_params(row: "LayerStats") -> str:

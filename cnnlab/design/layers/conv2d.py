@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 from cnnlab.design.layers.base import (ACTIVATION, FILTERS, KERNEL, PADDING, STRIDES, Field,
                                        LayerType, Pair, Shape, Step, activation_code,
                                        activation_words, dims, layer_where, n, pair_code, size,
-                                       sliding, stride_label, window_code, window_words,
+                                       sliding, stride_label, what_then, window_code, window_words,
                                        with_params)
 from cnnlab.errors import LabError
 from cnnlab.i18n import N_, _
@@ -52,8 +52,8 @@ class Conv2D(LayerType):
     def check(self, where: str, position: int) -> None:
         if max(self.strides) > 1 and max(self.dilation_rate) > 1:
             raise LabError(_("{where}: Keras cannot use strides above 1 together with a "
-                             "dilation_rate above 1; set strides to 1 or dilation_rate to 1.").format(
-                                 where=where), position)
+                             "dilation_rate above 1; set strides to 1 or dilation_rate to "
+                             "1.").format(where=where), position)
 
     def describe(self) -> str:
         stride = stride_label(self.strides)
@@ -116,4 +116,4 @@ class Conv2D(LayerType):
                 span=size(extent(self.kernel_size, self.dilation_rate)))
         bias = "" if self.use_bias else _(", no bias")
         what = _("{n} filters of {size}").format(n=self.filters, size=size(self.kernel_size))
-        return f"{what}{how}{bias}{activation_words(self.activation)}: " + with_params(row)
+        return what_then(f"{what}{how}{bias}{activation_words(self.activation)}", with_params(row))

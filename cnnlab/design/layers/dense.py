@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from cnnlab.design.layers.base import (ACTIVATION, Field, LayerType, Shape, Step, activation_code,
-                                       activation_words, dims, n, with_params)
+                                       activation_words, dims, n, what_then, with_params)
 from cnnlab.i18n import N_, _
 
 UNITS = Field("units", "count", N_("units"), N_("Number of neurons: the length of the output vector."),
@@ -65,4 +65,4 @@ class Dense(LayerType):
                 n=f"{self.units:,}", inputs=f"{row.input_shape[0]:,}")
         act = (_(", then softmax (probabilities that sum to 1)") if self.activation == "softmax"
                else activation_words(self.activation))
-        return f"{who}{act}: " + with_params(row)
+        return what_then(f"{who}{act}", with_params(row))

@@ -13,7 +13,8 @@ from typing import Any, ClassVar
 from cnnlab.design.layers.base import (ACTIVATION, DEPTH_MULTIPLIER, KERNEL, PADDING, STRIDES,
                                        Field, LayerType, Pair, Shape, Step, activation_words,
                                        depthwise_code, dims, layer_where, n, pair_code, saving,
-                                       size, sliding, stride_label, window_words, with_params)
+                                       size, sliding, stride_label, what_then, window_words,
+                                       with_params)
 from cnnlab.errors import LabError
 from cnnlab.i18n import N_, _, ngettext
 
@@ -85,4 +86,4 @@ class DepthwiseConv2D(LayerType):
         what = ngettext("one {size} kernel per channel", "{n} {size} kernels per channel",
                         self.depth_multiplier).format(n=self.depth_multiplier,
                                                       size=size(self.kernel_size))
-        return f"{what}{how}{activation_words(self.activation)}: " + with_params(row)
+        return what_then(f"{what}{how}{activation_words(self.activation)}", with_params(row))

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from cnnlab.design.layers.base import (NO_WEIGHTS, PADDING, Field, LayerType, Pair, Shape, Step,
-                                       dims, no_params, pair_code, size, sliding, window_code,
-                                       window_words)
+                                       dims, no_params, pair_code, size, sliding, what_then,
+                                       window_code, window_words)
 from cnnlab.i18n import N_, _
 
 POOL = Field("pool_size", "window", N_("pool"), N_("Height x width of each pooling window."),
@@ -59,4 +59,4 @@ class Pooling2D(LayerType):
         how = window_words(self.steps, self.padding, self.pool_size)
         what = _("the {what} of each {size} window").format(what=_(self.what),
                                                             size=size(self.pool_size))
-        return f"{what}{how}: " + no_params(row)
+        return what_then(f"{what}{how}", no_params(row))

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from cnnlab.design.layers.base import (Field, LayerType, Shape, Step, no_params, same_shape)
+from cnnlab.design.layers.base import (Field, LayerType, Shape, Step, no_params, same_shape,
+                                       what_then)
 from cnnlab.i18n import N_, _
 
 MAX_VALUE = Field("max_value", "limit", N_("max value"),
@@ -47,4 +48,4 @@ class ReLU(LayerType):
 
     def comment(self, row: Any) -> str:
         cap = "" if self.max_value is None else _(", at most {n}").format(n=f"{self.max_value:g}")
-        return _("max(0, x) of every value") + f"{cap}: " + no_params(row)
+        return what_then(_("max(0, x) of every value") + cap, no_params(row))

@@ -13,8 +13,8 @@ from typing import Any, ClassVar
 from cnnlab.design.layers.base import (ACTIVATION, DEPTH_MULTIPLIER, FILTERS, KERNEL, PADDING,
                                        STRIDES, Field, LayerType, Pair, Shape, Step,
                                        activation_words, depthwise_code, dims, layer_where, n,
-                                       pair_code, saving, size, sliding, stride_label, window_words,
-                                       with_params)
+                                       pair_code, saving, size, sliding, stride_label, what_then,
+                                       window_words, with_params)
 from cnnlab.errors import LabError
 from cnnlab.i18n import N_, _
 
@@ -89,4 +89,4 @@ class SeparableConv2D(LayerType):
         how = window_words(self.strides, self.padding)
         what = _("{size} per channel, then {n} 1x1 filters").format(size=size(self.kernel_size),
                                                                     n=self.filters)
-        return f"{what}{how}{activation_words(self.activation)}: " + with_params(row)
+        return what_then(f"{what}{how}{activation_words(self.activation)}", with_params(row))

@@ -1,0 +1,69 @@
+"""The command line speaks the language of `--lang zh|en`, else of LANGUAGE / LC_ALL /
+LC_MESSAGES / LANG by gettext's rules, else English. No TensorFlow is imported here."""
+
+from __future__ import annotations
+
+import pytest
+
+from cnnlab import i18n
+from cnnlab.__main__ import main
+
+LANG_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+
+
+@pytest.fixture(autouse=True)
+def no_language_set(monkeypatch):
+    for name in LANG_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.mark.parametrize("environ, lang", [
+    ({}, "en"),
+    ({"LANG": "zh_CN.UTF-8"}, "zh"),
+    ({"LANG": "zh_TW.UTF-8"}, "zh"),
+    ({"LANG": "en_US.UTF-8"}, "en"),
+    ({"LANG": "fr_FR.UTF-8"}, "en"),
+    ({"LANG": "C.UTF-8"}, "en"),
+    ({"LANGUAGE": "fr:zh_CN", "LANG": "en_US.UTF-8"}, "zh"),  # LANGUAGE first, its list in order
+    ({"LANGUAGE": "en", "LANG": "zh_CN.UTF-8"}, "en"),
+    ({"LC_ALL": "zh_CN.UTF-8", "LANG": "en_US.UTF-8"}, "zh"),
+    ({"LC_MESSAGES": "zh_SG", "LANG": "C"}, "zh"),
+    ({"LANGUAGE": "", "LANG": "zh_CN.UTF-8"}, "zh"),  # an empty variable is skipped
+])
+def test_the_language_follows_gettexts_order_of_variables(environ, lang):
+    assert i18n.from_environment(environ) == lang
+
+
+def _error(capsys, argv: list[str]) -> str:
+    assert main(argv) == 2
+    return capsys.readouterr().err
+
+
+def test_errors_are_english_by_default_and_chinese_when_asked(tmp_path, capsys, monkeypatch):
+    missing = str(tmp_path / "none.json")
+    assert _error(capsys, ["summary", missing]).startswith(
+        f"error: Cannot read the design file '{missing}': ")
+    assert _error(capsys, ["--lang", "zh", "summary", missing]).startswith(
+        f"错误：无法读取设计文件 '{missing}'：")
+    assert _error(capsys, ["summary", missing, "--lang=zh"]).startswith("错误：")
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"layers": [{"type": "Dense", "units": 0}]}', encoding="utf-8")
+    assert _error(capsys, ["summary", str(bad)]) == (
+        "错误：第 1 层（Dense）：units 必须是不小于 1 的整数；收到的是 0。\n")
+    assert _error(capsys, ["--lang", "en", "summary", str(bad)]).startswith("error: Layer 1 (Dense)")
+    assert i18n.language() == "en"  # the command's language ends with the command
+
+
+def test_help_and_output_in_chinese(capsys):
+    with pytest.raises(SystemExit):
+        main(["--lang", "zh", "--help"])
+    assert "在 MNIST 上训练一个设计" in capsys.readouterr().out
+    assert main(["presets", "--params", "--lang", "zh"]) == 0
+    assert "推荐" in capsys.readouterr().out
+
+
+def test_an_unknown_language_is_refused_naming_the_choices(capsys):
+    with pytest.raises(SystemExit):
+        main(["--lang", "fr", "presets"])
+    assert "invalid choice: 'fr'" in capsys.readouterr().err

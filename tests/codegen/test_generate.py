@@ -8,11 +8,14 @@ consumers starts a ResidualBlock, which runs to its Add and the ReLU after it.
 from __future__ import annotations
 
 import ast
+import io
 import json
 import math
 import os
+import re
 import subprocess
 import sys
+import tokenize
 from pathlib import Path
 
 import keras
@@ -20,6 +23,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 
+from cnnlab import i18n
 from cnnlab.design import spec
 from cnnlab.__main__ import main
 from cnnlab.design.arithmetic import analyze
@@ -298,15 +302,20 @@ def test_invalid_designs_raise_the_friendly_error() -> None:
         generate_script(not_mnist)
 
 
-def test_a_generated_script_trains_and_evaluates(tmp_path: Path) -> None:
-    """One real run: bundled files, residual helper, one-hot labels, SGD, augmentation, 500 images."""
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_generated_script_trains_and_evaluates(tmp_path: Path, lang: str) -> None:
+    """One real run: bundled files, residual helper, one-hot labels, SGD, augmentation, 500
+    images; with its comments in English, and in Chinese."""
     arch = spec.Architecture((spec.Conv2D(8, (3, 3), activation="relu"), spec.MaxPooling2D(),
                               spec.ResidualBlock(8, strides=(2, 2)), spec.Flatten(),
                               spec.Dense(10, "softmax")))
     config = {"optimizer": "sgd", "learning_rate": 0.05, "label_format": "one_hot",
               "subset": 500, "epochs": 1, "augment": True, "lr_schedule": "one_cycle"}
     script = tmp_path / "cnn.py"
-    script.write_text(generate_script(arch, "functional", config, data_path=str(MNIST_DIR)))
+    with i18n.using(lang):
+        script.write_text(generate_script(arch, "functional", config, data_path=str(MNIST_DIR)),
+                          encoding="utf-8")
+    assert ("# 4. 训练设置" in script.read_text(encoding="utf-8")) == (lang == "zh")
     env = {**os.environ, "CUDA_VISIBLE_DEVICES": ""}  # the log level comes from tests/conftest.py
     done = subprocess.run([sys.executable, str(script)], cwd=tmp_path, env=env,
                           capture_output=True, text=True, timeout=300)
@@ -316,6 +325,30 @@ def test_a_generated_script_trains_and_evaluates(tmp_path: Path) -> None:
     assert 0.0 <= float(accuracy[0].split(": ")[1]) <= 1.0
     # Keras' own model.summary() in the script agrees with the arithmetic
     assert f"Total params: {analyze(arch).total_params:,} " in done.stdout
+
+
+def code_tokens(script: str) -> list[tuple[int, str]]:
+    """The script's Python tokens without its comments and docstrings (which are in the
+    student's language too)."""
+    return [(t.type, t.string) for t in tokenize.generate_tokens(io.StringIO(script).readline)
+            if t.type not in (tokenize.COMMENT, tokenize.NL) and not t.string.startswith('"""')]
+
+
+@pytest.mark.parametrize("key", sorted(PRESETS))
+def test_chinese_comments_and_the_very_same_code(key: str) -> None:
+    """The student's language changes the comments only: every code token stays the same."""
+    config = {"augment": True, "subset": 1000, "label_format": "one_hot", "optimizer": "sgd"}
+    for style in STYLES:
+        english = generate_script(PRESETS[key].arch, style, config)
+        with i18n.using("zh"):
+            chinese = generate_script(PRESETS[key].arch, style, config)
+        compile(chinese, key, "exec")
+        assert code_tokens(chinese) == code_tokens(english)
+        comments = [t.string for t in tokenize.generate_tokens(io.StringIO(chinese).readline)
+                    if t.type == tokenize.COMMENT]
+        english_words = [c for c in comments if not re.search(r"[\u4e00-\u9fff]", c)
+                         and re.search(r"[a-z]{4,}", c.replace("softmax", ""))]
+        assert not english_words, english_words  # shapes, numbers and Keras names only
 
 
 def test_cli_prints_the_script(tmp_path: Path, capsys) -> None:

@@ -13,24 +13,37 @@ from cnnlab.i18n import N_, _
 PARTS = ("conv1", "bn1", "relu1", "conv2", "bn2", "proj", "proj_bn", "add", "out")
 
 # The helper a design with skip connections gets in its generated code, defined exactly as
-# ResidualBlock says.
+# ResidualBlock says; its docstring and comments are filled in in the student's language.
 HELPER = '''\
 def residual_block(x, filters, kernel_size=3, strides=1):
-    """A ResNet basic block (He et al., 2016): two convolutions, plus the input added back."""
+    """{doc}"""
     shortcut = x
-    # main path: both convolutions use "same" padding, so only the stride shrinks the map
+    # {main}
     x = layers.Conv2D(filters, kernel_size, strides=strides, padding="same", use_bias=False)(x)
-    x = layers.BatchNormalization()(x)  # BatchNormalization's beta replaces the conv's bias
+    x = layers.BatchNormalization()(x)  # {beta}
     x = layers.ReLU()(x)
     x = layers.Conv2D(filters, kernel_size, padding="same", use_bias=False)(x)
     x = layers.BatchNormalization()(x)
     if strides != 1 or shortcut.shape[-1] != filters:
-        # the shapes differ, so a 1x1 convolution projects the input to the main path's shape
+        # {differ}
         shortcut = layers.Conv2D(filters, 1, strides=strides, use_bias=False)(shortcut)
         shortcut = layers.BatchNormalization()(shortcut)
-    x = layers.add([x, shortcut])  # the skip connection: gradients flow straight through it
+    x = layers.add([x, shortcut])  # {skip}
     return layers.ReLU()(x)
 '''
+
+
+def helper_code() -> str:
+    """The residual_block helper, commented in the current language."""
+    return HELPER.format(
+        doc=_("A ResNet basic block (He et al., 2016): two convolutions, plus the input added "
+              "back."),
+        main=_('main path: both convolutions use "same" padding, so only the stride shrinks '
+               'the map'),
+        beta=_("BatchNormalization's beta replaces the conv's bias"),
+        differ=_("the shapes differ, so a 1x1 convolution projects the input to the main path's "
+                 "shape"),
+        skip=_("the skip connection: gradients flow straight through it"))
 
 
 @dataclass(frozen=True)
@@ -60,7 +73,11 @@ class ResidualBlock(LayerType):
     short: ClassVar[str] = "Residual"
     color: ClassVar[str] = "#1f9e89"
     sequential: ClassVar[bool] = False
-    code_helper: ClassVar[str] = HELPER
+
+    @property
+    def code_helper(self) -> str:  # type: ignore[override]
+        """The function the generated code defines before the model (see helper_code)."""
+        return helper_code()
 
     def needs_projection(self, in_channels: int) -> bool:
         """True when the shortcut cannot be the input itself (stride or channel count changes)."""

@@ -122,6 +122,12 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return translator(language()).ngettext(singular, plural, n)
 
 
+def sentences(*parts: str) -> str:
+    """Sentences one after another: a space between them in English, none in Chinese."""
+    return _("{sentence} {next}").format(sentence=parts[0], next=sentences(*parts[1:])) \
+        if len(parts) > 1 else parts[0]
+
+
 def N_(message: str) -> str:
     """Marks a module-level string for extraction; translate it where shown, with _()."""
     return message

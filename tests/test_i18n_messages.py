@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import re
+import threading
 from pathlib import Path
 
 import pytest
@@ -104,16 +105,23 @@ def test_a_job_fails_in_the_language_it_was_started_in():
 
 def test_a_thread_without_a_language_asks_the_registered_fallback():
     """What lets a Streamlit button callback speak the session's language (ui/language.py)."""
+    seen = []
+
+    def fresh_thread() -> None:  # as Streamlit's script thread for a rerun: nothing set yet
+        seen.append((i18n.language(), i18n._("Train")))
+        with i18n.using("en"):
+            seen.append(i18n.language())  # a language set in the thread wins
+
     previous = i18n._fallback
     try:
-        i18n.set_fallback(lambda: "zh")
-        assert i18n.language() == "zh" and i18n._("Train") == "训练"
-        with i18n.using("en"):
-            assert i18n.language() == "en"  # a language set in this thread wins
-        i18n.set_fallback(lambda: None)
-        assert i18n.language() == "en"
+        for fallback in (lambda: "zh", lambda: None):
+            i18n.set_fallback(fallback)
+            thread = threading.Thread(target=fresh_thread)
+            thread.start()
+            thread.join(timeout=10)
     finally:
         i18n.set_fallback(previous)
+    assert seen == [("zh", "训练"), "en", ("en", "Train"), "en"]
 
 
 def _python_files(*folders: str) -> list[Path]:

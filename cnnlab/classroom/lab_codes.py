@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from cnnlab.errors import LabError
-from cnnlab.i18n import _
+from cnnlab.i18n import _, sentences
 from cnnlab.runs.atomic import atomic_write_text
 
 _LAB_CODE = re.compile(r"[A-Za-z0-9_-]{12,64}")  # any code that is safe as a folder name
@@ -81,9 +81,9 @@ def check_known(runs_dir: Path, typed: object) -> str:
     """
     way_back = _("Check the address you bookmarked, or start a new workspace.")
     if not isinstance(typed, str) or not typed.strip():
-        raise LabError(_("This address has no lab code.") + " " + way_back)
+        raise LabError(sentences(_("This address has no lab code."), way_back))
     if len(typed) > MAX_INPUT:
-        raise LabError(_("This lab code is far too long to be one of ours.") + " " + way_back)
+        raise LabError(sentences(_("This lab code is far too long to be one of ours."), way_back))
     if is_issued(runs_dir, typed.strip()):
         return typed.strip()
     code = normalize(typed)
@@ -91,8 +91,9 @@ def check_known(runs_dir: Path, typed: object) -> str:
     if len(plain) == BODY + 2 and all(ch in ALPHABET for ch in plain):
         code = _group(plain)
         if not has_valid_check(code):
-            raise LabError(_("The lab code {code} looks mistyped: its last two characters do "
-                             "not match the rest.").format(code=code) + " " + way_back)
+            raise LabError(sentences(_("The lab code {code} looks mistyped: its last two "
+                                       "characters do not match the rest.").format(code=code),
+                                     way_back))
     if is_issued(runs_dir, code):
         return code
     if is_lab_code(code):

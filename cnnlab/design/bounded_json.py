@@ -15,7 +15,7 @@ import re
 from typing import Any
 
 from cnnlab.errors import LabError
-from cnnlab.i18n import N_, _
+from cnnlab.i18n import N_, _, sentences
 
 MAX_BYTES = 1_000_000  # a design is a few KB; a teacher's handout well under this
 MAX_DEPTH = 8  # a design nests 4 deep: {layers: [{kernel_size: [3, 3]}]}
@@ -31,10 +31,11 @@ def read_bounded_json(text: str, *, max_bytes: int = MAX_BYTES, max_depth: int =
                       max_string: int = MAX_STRING, max_items: int = MAX_ITEMS) -> Any:
     """Parse `text` as JSON within the bounds; anything over one is a LabError, never a crash."""
     if not isinstance(text, str):
-        raise LabError(_("A design must be JSON text.") + " " + _(_FIX))
+        raise LabError(sentences(_("A design must be JSON text."), _(_FIX)))
     if len(text) > max_bytes:
-        raise LabError(_("This JSON is {n} characters long; at most {most} are accepted.").format(
-            n=f"{len(text):,}", most=f"{max_bytes:,}") + " " + _(_FIX))
+        raise LabError(sentences(_("This JSON is {n} characters long; at most {most} are "
+                                   "accepted.").format(n=f"{len(text):,}", most=f"{max_bytes:,}"),
+                                 _(_FIX)))
     _check_depth(text, max_depth)
     try:
         value = json.loads(text)
@@ -60,8 +61,9 @@ def _check_depth(text: str, max_depth: int) -> None:
         if match.group() in "[{":
             depth += 1
             if depth > max_depth:
-                raise LabError(_("This JSON nests brackets more than {depth} deep; a design needs "
-                                 "at most 4 levels.").format(depth=max_depth) + " " + _(_FIX))
+                raise LabError(sentences(_("This JSON nests brackets more than {depth} deep; a "
+                                           "design needs at most 4 levels.").format(
+                                               depth=max_depth), _(_FIX)))
         else:
             depth -= 1
 
@@ -73,9 +75,9 @@ def _check_contents(value: Any, max_string: int, max_items: int) -> None:
         item = pending.pop()
         if isinstance(item, str):
             if len(item) > max_string:
-                raise LabError(_("A text value in this JSON is {n} characters long; at most {most} "
-                                 "are accepted.").format(n=f"{len(item):,}", most=max_string)
-                               + " " + _(_FIX))
+                raise LabError(sentences(_("A text value in this JSON is {n} characters long; at "
+                                           "most {most} are accepted.").format(
+                                               n=f"{len(item):,}", most=max_string), _(_FIX)))
         elif isinstance(item, dict):
             items += len(item)
             pending.extend(item.keys())
@@ -84,5 +86,5 @@ def _check_contents(value: Any, max_string: int, max_items: int) -> None:
             items += len(item)
             pending.extend(item)
         if items > max_items:
-            raise LabError(_("This JSON has more than {most} entries; a design has a few "
-                             "dozen.").format(most=f"{max_items:,}") + " " + _(_FIX))
+            raise LabError(sentences(_("This JSON has more than {most} entries; a design has a "
+                                       "few dozen.").format(most=f"{max_items:,}"), _(_FIX)))

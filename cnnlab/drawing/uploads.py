@@ -15,7 +15,7 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from cnnlab.errors import LabError
-from cnnlab.i18n import N_, _
+from cnnlab.i18n import N_, _, sentences
 from cnnlab.classroom.limits import DEFAULT_LIMITS, Limits
 
 FORMATS = ("PNG", "JPEG")
@@ -32,7 +32,7 @@ def read_upload(data: bytes, filename: str, limits: Limits = DEFAULT_LIMITS) -> 
     """PNG/JPEG bytes -> uint8 pixels: (H, W) grey, (H, W, 3) colour or (H, W, 4) with transparency."""
     name = _display_name(filename)
     if len(data) == 0:
-        raise LabError(_("{name} is empty (0 bytes).").format(name=name) + " " + _(FIX))
+        raise LabError(sentences(_("{name} is empty (0 bytes).").format(name=name), _(FIX)))
     if len(data) > limits.max_upload_bytes:
         raise LabError(_("{name} is {size} MB; uploads are limited to {most} MB. Crop the photo "
                          "to the digit or save it smaller (a few hundred pixels across is "
@@ -47,8 +47,8 @@ def read_upload(data: bytes, filename: str, limits: Limits = DEFAULT_LIMITS) -> 
         if isinstance(exc, (Image.DecompressionBombError, Image.DecompressionBombWarning)):
             raise LabError(_("{name} claims to be far too many pixels to open. Save it at a "
                              "normal size and upload it again.").format(name=name)) from None
-        raise LabError(_("{name} is not a PNG or JPEG image.").format(name=name) + " "
-                       + _(FIX)) from None
+        raise LabError(sentences(_("{name} is not a PNG or JPEG image.").format(name=name),
+                                 _(FIX))) from None
     with image:
         width, height = image.size
         if width * height > limits.max_upload_pixels or width * height > Image.MAX_IMAGE_PIXELS:

@@ -16,7 +16,7 @@ from typing import Any
 
 from cnnlab.runs.atomic import atomic_replace_from, temp_path
 from cnnlab.errors import LabError
-from cnnlab.i18n import N_, _
+from cnnlab.i18n import N_, _, sentences
 
 _FIX = N_("Re-download it or train again.")
 # The command that reproduces models/default exactly (models/default/README.md).
@@ -90,7 +90,8 @@ def check_mnist_model(model: Any) -> Any:
     try:
         inputs, outputs = tuple(model.inputs[0].shape[1:]), tuple(model.outputs[0].shape[1:])
     except (AttributeError, IndexError, TypeError):
-        raise LabError(_("This model has no single input and output.") + " " + _(_FIX)) from None
+        raise LabError(sentences(_("This model has no single input and output."),
+                                 _(_FIX))) from None
     if inputs != (28, 28, 1) or outputs != (10,):
         raise LabError(_("This model takes {inputs} and gives {outputs}; CNN Lab needs a model "
                          "that takes 28x28x1 MNIST images and gives 10 digit scores.").format(
@@ -125,8 +126,8 @@ def _load(path: Path, shown: str, keras: Any) -> Any:
 
 
 def not_a_model(name: str, reason: str) -> str:
-    return _("{name} is not a Keras model file CNN Lab can read ({reason}).").format(
-        name=name, reason=reason) + " " + _(_FIX)
+    return sentences(_("{name} is not a Keras model file CNN Lab can read ({reason}).").format(
+        name=name, reason=reason), _(_FIX))
 
 
 def too_big(name: str, size: int, max_bytes: int) -> str:

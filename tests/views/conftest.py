@@ -35,12 +35,14 @@ def open_page(name: str, timeout: float = 60) -> AppTest:
 
 
 def open_app_on(view: str, design: Architecture | None = None, lab: str | None = None,
-                timeout: float = 120) -> AppTest:
-    """A new browser session of the whole app (opening this lab code and design, if given),
-    switched to `view` (e.g. "views/design.py")."""
+                timeout: float = 120, lang: str | None = None) -> AppTest:
+    """A new browser session of the whole app (opening this lab code, design and language
+    (?lang=zh), if given), switched to `view` (e.g. "views/design.py")."""
     at = AppTest.from_file(APP, default_timeout=timeout)
     if lab is not None:
         at.query_params["lab"] = lab
+    if lang is not None:
+        at.query_params["lang"] = lang
     if design is not None:
         at.session_state["design"] = design
     at.run()

@@ -4,25 +4,14 @@ And the file uploader's English box is explained in Chinese beside it."""
 
 from __future__ import annotations
 
-from streamlit.testing.v1 import AppTest
-
 from cnnlab import i18n
-from tests.views.conftest import APP
+from tests.views.conftest import open_app_on
 
 BAD_LAYER = '{"layers": [{"type": "Conv2D", "filters": 0, "kernel_size": 3}]}'
 
 
-def _design_page(lang: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.query_params["lang"] = lang
-    at.run()
-    at.switch_page("views/design.py").run()
-    assert not at.exception
-    return at
-
-
 def test_an_error_raised_in_a_callback_is_in_the_sessions_language(fresh_server):
-    at = _design_page("zh")
+    at = open_app_on("views/design.py", lang="zh")
     assert any("Browse files" in c.value and "每个文件最多" in c.value for c in at.caption)
     # AppTest formats the widgets' labels in this thread, as a browser keeps them: in Chinese.
     # The script and its callbacks run in AppTest's own thread, which this one does not reach.
@@ -38,7 +27,7 @@ def test_an_error_raised_in_a_callback_is_in_the_sessions_language(fresh_server)
 
 
 def test_english_stays_english_and_shows_no_extra_caption(fresh_server):
-    at = _design_page("en")
+    at = open_app_on("views/design.py", lang="en")
     assert not any("Browse files" in c.value for c in at.caption)  # Streamlit's box says it
     at.text_area(key="design_paste").set_value(BAD_LAYER)
     at.button(key="design_use_paste").click().run()

@@ -55,25 +55,30 @@ def _run_name(path: Path) -> str:
 
 def format_report(ev, name: str = "", mistakes: int = 5) -> str:
     """The plain-text report: headline numbers, per-digit table, confusion matrix, mistakes."""
-    lines = [f"Run: {name}" if name else "Run",
-             f"Test images: {ev.n:,}" + ("  (cached results)" if ev.cached else
-                                         f"  (evaluated in {ev.seconds:.2f} s)"),
-             f"Test accuracy: {percent(ev.accuracy)}  ({ev.n - len(ev.mistakes):,} right, "
-             f"{len(ev.mistakes):,} wrong)",
-             f"Test loss: {ev.loss:.4f}" + ("  (outputs are logits; softmax applied)"
-                                            if ev.from_logits else ""),
-             "", "Per digit (0/0 counts as 0):",
+    timing = (_("cached results") if ev.cached else
+              _("evaluated in {seconds} s").format(seconds=f"{ev.seconds:.2f}"))
+    lines = [_("Run: {name}").format(name=name) if name else _("Run"),
+             _("Test images: {n}  ({timing})").format(n=f"{ev.n:,}", timing=timing),
+             _("Test accuracy: {accuracy}  ({right} right, {wrong} wrong)").format(
+                 accuracy=percent(ev.accuracy), right=f"{ev.n - len(ev.mistakes):,}",
+                 wrong=f"{len(ev.mistakes):,}"),
+             _("Test loss: {loss}").format(loss=f"{ev.loss:.4f}")
+             + ("  " + _("(outputs are logits; softmax applied)") if ev.from_logits else ""),
+             "", _("Per digit (0/0 counts as 0):"),
              f"{'digit':>5} {'precision':>9} {'recall':>7} {'F1':>6} {'support':>7}"]
     lines += [f"{m.digit:>5} {m.precision:>9.3f} {m.recall:>7.3f} {m.f1:>6.3f} {m.support:>7}"
               for m in ev.per_class]
     k = ev.confusion.shape[1]
     width = max(4, len(str(int(ev.confusion.max(initial=0)))) + 1)
-    lines += ["", "Confusion matrix (rows: true digit, columns: predicted):",
+    lines += ["", _("Confusion matrix (rows: true digit, columns: predicted):"),
               "true " + "".join(f"{p:>{width}}" for p in range(k))]
     lines += [f"{t:>4} " + "".join(f"{c:>{width}}" for c in row)
               for t, row in enumerate(ev.confusion.tolist())]
     if mistakes and ev.mistakes:
-        lines += ["", f"Most confident mistakes (top {min(mistakes, len(ev.mistakes))}):"]
-        lines += [f"  test image #{m.index}: a {m.true}, predicted {m.predicted} with "
-                  f"{percent(m.confidence, 1)} confidence" for m in ev.mistakes[:mistakes]]
+        lines += ["", _("Most confident mistakes (top {n}):").format(
+            n=min(mistakes, len(ev.mistakes)))]
+        lines += ["  " + _("test image #{index}: a {true}, predicted {predicted} with {confidence} "
+                           "confidence").format(index=m.index, true=m.true, predicted=m.predicted,
+                                                confidence=percent(m.confidence, 1))
+                  for m in ev.mistakes[:mistakes]]
     return "\n".join(lines)

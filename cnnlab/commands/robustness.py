@@ -48,19 +48,22 @@ def format_report(result: dict) -> str:
     """One block per transformation: strength and accuracy, person-level strengths marked with *."""
     from cnnlab.evaluation.robustness import FAMILIES
 
-    timing = "cached results" if result["cached"] else f"computed in {result['seconds']:.1f} s"
-    lines = [f"Test images: {result['n_images']:,} ({result['drawn_images']:,} redrawn per pen width); "
-             f"{timing}", f"Clean accuracy: {result['clean']:.2%}", "",
-             "Accuracy per transformation (* = within the range a person's handwriting varies by)"]
+    timing = (_("cached results") if result["cached"] else
+              _("computed in {seconds} s").format(seconds=f"{result['seconds']:.1f}"))
+    lines = [_("Test images: {n} ({drawn} redrawn per pen width); {timing}").format(
+                 n=f"{result['n_images']:,}", drawn=f"{result['drawn_images']:,}", timing=timing),
+             _("Clean accuracy: {accuracy}").format(accuracy=f"{result['clean']:.2%}"), "",
+             _("Accuracy per transformation (* = within the range a person's handwriting varies "
+               "by)")]
     for fam in FAMILIES:
         if fam.key not in result["curves"]:
             continue
-        lines.append(f"{fam.title} ({fam.unit}): {fam.why}")
+        lines.append(f"{_(fam.title)} ({_(fam.unit)}): {_(fam.why)}")
         for strength, acc in result["curves"][fam.key]:
             inside = fam.person is not None and fam.person[0] - 1e-9 <= strength <= fam.person[1] + 1e-9
             lines.append(f"  {strength:>8g} {'*' if inside else ' '} {acc:7.2%}")
     worst = result.get("person_level", {})
     if worst:
-        lines += ["", "Worst accuracy within person-level strengths: " +
-                  ", ".join(f"{key} {acc:.2%}" for key, acc in worst.items())]
+        lines += ["", _("Worst accuracy within person-level strengths: {list}").format(
+            list=", ".join(f"{key} {acc:.2%}" for key, acc in worst.items()))]
     return "\n".join(lines)

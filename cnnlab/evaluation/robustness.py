@@ -41,27 +41,27 @@ class Family:
     neutral: float | None  # the strength that leaves a digit unchanged (None: no such strength)
     strengths: tuple[float, ...]
     person: tuple[float, float] | None  # the range one person's handwriting spans, if it applies
-    why: str
+    why: str  # English, marked with N_(): the CLI prints _(fam.why)
 
 
 FAMILIES: tuple[Family, ...] = (
     Family("shift", N_("Shift"), N_("pixels"), 0, (1, 2, 3, 4, 5), (0, 3),
-           "moved left, right, up or down (a quarter of the digits each way), whole pixels"),
+           N_("moved left, right, up or down (a quarter of the digits each way), whole pixels")),
     Family("rotate", N_("Rotation"), N_("degrees"), 0, (-30, -20, -15, -10, -5, 5, 10, 15, 20, 30), (-15, 15),
-           "turned around the image centre; positive is counter-clockwise"),
+           N_("turned around the image centre; positive is counter-clockwise")),
     Family("scale", N_("Scale"), N_("times"), 1, (0.6, 0.7, 0.8, 0.9, 1.1, 1.2, 1.3, 1.4), (0.8, 1.2),
-           "made smaller or larger around the image centre"),
+           N_("made smaller or larger around the image centre")),
     Family("slant", N_("Slant"), N_("shear"), 0, (-0.4, -0.2, 0.2, 0.4), (-0.2, 0.2),
-           "slanted like italics (positive leans right)"),
+           N_("slanted like italics (positive leans right)")),
     Family("stroke", N_("Stroke width"), N_("-1 thin .. +2 very thick"), 0, (-1, -0.5, 0.5, 1, 1.5, 2), (-1, 1),
-           "strokes eroded (negative) or dilated (positive) with a 3x3 neighbourhood"),
+           N_("strokes eroded (negative) or dilated (positive) with a 3x3 neighbourhood")),
     Family("blur", N_("Blur"), N_("sigma (pixels)"), 0, (0.5, 1, 1.5, 2), None,
-           "Gaussian blur, like an out-of-focus photo"),
+           N_("Gaussian blur, like an out-of-focus photo")),
     Family("noise", N_("Noise"), N_("standard deviation"), 0, (0.1, 0.2, 0.3, 0.4), None,
-           "Gaussian noise added to every pixel (seeded)"),
+           N_("Gaussian noise added to every pixel (seeded)")),
     Family("drawn", N_("Drawn with the mouse"), N_("pen width (canvas pixels)"), None, (10, 18, 26, 34),
-           (10, 34), "redrawn on the 280x280 canvas at a random size and place, then prepared "
-                     "as the Draw page prepares a drawing"),
+           (10, 34), N_("redrawn on the 280x280 canvas at a random size and place, then "
+                        "prepared as the Draw page prepares a drawing")),
 )
 BY_KEY = {f.key: f for f in FAMILIES}
 

@@ -67,3 +67,25 @@ def test_an_unknown_language_is_refused_naming_the_choices(capsys):
     with pytest.raises(SystemExit):
         main(["--lang", "fr", "presets"])
     assert "invalid choice: 'fr'" in capsys.readouterr().err
+
+
+def test_the_evaluate_and_robustness_reports_in_chinese():
+    import numpy as np
+
+    from cnnlab.commands.evaluate import format_report as evaluation_report
+    from cnnlab.commands.robustness import format_report as robustness_report
+    from cnnlab.evaluation.evaluate import from_outputs
+
+    outputs = np.eye(10)[[3, 5, 3]] * 0.9 + 0.01  # the third image, a 5, is read as a 3
+    ev = from_outputs(outputs, np.array([3, 5, 5]), seconds=0.5)
+    with i18n.using("zh"):
+        report = evaluation_report(ev, "我的运行", mistakes=1)
+        curves = robustness_report({"cached": True, "n_images": 100, "drawn_images": 10,
+                                    "clean": 0.98, "curves": {"rotate": [[15, 0.9]]},
+                                    "person_level": {"rotate": 0.9}})
+    assert report.splitlines()[:3] == ["运行：我的运行", "测试图像：3 张（评估用时 0.50 秒）",
+                                       "测试准确率：66.67%（2 张正确，1 张错误）"]
+    assert "混淆矩阵（行：真实数字，列：预测数字）：" in report
+    assert "测试图像 #2：真实为 5，以 " in report
+    assert "旋转 (度): 绕图像中心旋转；正值为逆时针" in curves
+    assert "原始图像上的准确率：98.00%" in curves

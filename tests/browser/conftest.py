@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.helpers import TEACHER_PASSWORD
+from tests.browser.helpers import TEACHER_PASSWORD, stop_process
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -69,15 +69,6 @@ def start_streamlit(runs_dir: Path, log_path: Path, env: dict[str, str] | None =
     return process, f"http://127.0.0.1:{port}"
 
 
-def stop_streamlit(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=10)
-
-
 @contextlib.contextmanager
 def running_servers(count: int, runs_dir: Path, log_dir: Path, env: dict[str, str] | None = None):
     """`count` Streamlit processes sharing one runs folder (and whatever `env` shares), started
@@ -89,7 +80,7 @@ def running_servers(count: int, runs_dir: Path, log_dir: Path, env: dict[str, st
         yield [{"url": url, "runs_dir": runs_dir, "process": process} for process, url in started]
     finally:
         for process, _ in started:
-            stop_streamlit(process)
+            stop_process(process)
 
 
 @contextlib.contextmanager
@@ -100,7 +91,7 @@ def running_server(runs_dir: Path, log_path: Path):
         _wait_healthy(url, process)
         yield {"url": url, "runs_dir": runs_dir, "process": process}
     finally:
-        stop_streamlit(process)
+        stop_process(process)
 
 
 @pytest.fixture(scope="session")

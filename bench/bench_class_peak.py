@@ -85,9 +85,16 @@ class Outcome:
     page_errors: list[str] = field(default_factory=list)
 
 
-def tree_rss(roots: list[int]) -> int:
-    """Resident memory of these processes and all their children, in bytes."""
+def tree_rss(roots: list[int], leave_out: int | None = None) -> int:
+    """Resident memory of these processes and all their children, in bytes, without the process
+    `leave_out` and its children (the web process of the page probe)."""
     total, seen = 0, set()
+    if leave_out is not None:
+        try:
+            left = psutil.Process(leave_out)
+            seen = {leave_out, *(p.pid for p in left.children(recursive=True))}
+        except psutil.NoSuchProcess:
+            pass
     for pid in roots:
         try:
             proc = psutil.Process(pid)
@@ -123,7 +130,7 @@ def run_class(name: str, backend, owners: list[str], window: float, config: Trai
 
     def sampler() -> None:
         while not stop.is_set():
-            outcome.peak_rss = max(outcome.peak_rss, tree_rss(roots))
+            outcome.peak_rss = max(outcome.peak_rss, tree_rss(roots, probe and probe.server_pid))
             stop.wait(0.5)
 
     threads = [threading.Thread(target=submitter), threading.Thread(target=sampler, daemon=True)]
@@ -160,15 +167,20 @@ def run_class(name: str, backend, owners: list[str], window: float, config: Trai
 @contextlib.contextmanager
 def page_probe(runs_dir: Path, log: Path, redis_url: str | None, lab: str, enabled: bool):
     """A web process of the class and a bare protocol client rerunning `lab`'s pages in turn, one
-    a second; yields the Probe once it has run every page once (imports paid), or None."""
+    a second; yields the Probe once it has run every page once (imports paid), or None.
+    Without Redis (local:K) the Train page is left out: that web process is not the bench's
+    JobManager, so it could not show the class's jobs and would only start a worker of its own."""
     if not enabled:
         yield None
         return
     process, url = start_server(runs_dir, log, max_workers=1, redis_url=redis_url)
     probe = Probe(url, lab)
+    probe.server_pid = process.pid  # not counted in the trainings' peak memory
+    if redis_url is None:  # its Train page would start a warm worker of its own, and could not
+        probe.PAGES = tuple(p for p in Probe.PAGES if p != "train")  # show the bench's jobs
     try:
         probe.start()
-        wait_for(lambda: len(probe.times) >= len(Probe.PAGES) or probe.errors, timeout=300,
+        wait_for(lambda: len(probe.times) >= len(probe.PAGES) or probe.errors, timeout=300,
                  what="the probe to open every page once", every=0.2)
         if probe.errors:
             raise RuntimeError(f"the page probe failed: {probe.errors}")

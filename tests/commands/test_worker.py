@@ -31,7 +31,7 @@ def test_a_worker_starts_afresh_after_max_jobs_and_serves_on(redis_url, tmp_path
     """Memory is bounded as the README says: after --max-jobs jobs a real worker replaces itself
     (exec: same pid, a fresh interpreter with a fresh heap) between two jobs, then takes the next
     one. Its own queue, so the session's shared workers never take these jobs."""
-    workers = Workers(redis_url, tmp_path / "runs", tmp_path, options=("--max-jobs", "2"),
+    workers = Workers(redis_url, tmp_path / "runs", tmp_path, options=("--max-jobs", "1"),
                       queue="cnnlab-restart-test")
     backend = RedisJobs(redis_url, workers.runs_dir, queue=workers.queue)
     try:
@@ -45,14 +45,13 @@ def test_a_worker_starts_afresh_after_max_jobs_and_serves_on(redis_url, tmp_path
                      every=0.1)
             assert backend.status(job_id).state == "done"
 
-        train(1)
-        train(2)  # its --max-jobs-th: the worker execs itself once RQ has filed the job
+        train(1)  # its --max-jobs-th: the worker execs itself once RQ has filed the job
         wait_for(lambda: "--redis" not in process.cmdline() and workers.ready(["fresh"]),
                  timeout=180, what="the worker to start afresh and register again", every=0.2)
         assert process.is_running() and process.pid == workers.processes["fresh"].pid
         assert workers.log("fresh").count("ready in") == 2  # TensorFlow and MNIST loaded anew
-        train(3)  # and the fresh worker takes the next job
-        assert len(runs.list_runs(workers.runs_dir, "restart-student")) == 3
+        train(2)  # and the fresh worker takes the next job
+        assert len(runs.list_runs(workers.runs_dir, "restart-student")) == 2
     finally:
         backend.shutdown()
         workers.stop_all()

@@ -5,6 +5,7 @@ cd "$(dirname "$0")"
 scripts/setup.sh requirements-dev.txt
 scripts/install-browser.sh
 scripts/install-redis.sh
+scripts/install-nginx.sh
 scripts/install-cjk-font.sh
 scripts/install-postgres.sh
 export TF_CPP_MIN_LOG_LEVEL=2

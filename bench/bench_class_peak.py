@@ -13,10 +13,13 @@ each, through the same JobBackend the pages use, and polls every job as the Trai
 Printed per backend: time from the first submission until the last student's first live chart
 and until the last run is saved; per job, the queue wait, the start-up (from a worker taking
 the job to its first training batch) and the whole job; the worker start-up once per worker
-(rq); the status-read latency a page pays each second (p50/p95 over all polls); peak memory of
-the whole tree (this script, its workers, redis-server). Then 60 students on paper for k
-machines like this one, from the measured per-job time. `--leak-jobs 20` runs 20 tiny jobs on
-one RQ worker and prints its RSS after each (memory must stay flat: no model outlives its job).
+(rq); the status-read latency a page pays each second (p50/p95 over all polls); the page
+updates a student sees meanwhile: a web process of the class (`streamlit run`, on the same Redis
+for rq) and a bare protocol client rerunning one student's pages in turn, one a second
+(bench/load_test.py's Probe), p50/p95/max; peak memory of the trainings' tree (this script, its
+workers, redis-server; not the web process). Then 60 students on paper for k machines like this
+one, from the measured per-job time. `--leak-jobs 20` runs 20 tiny jobs on one RQ worker (never
+restarted, --max-jobs 0) and prints its RSS after each and the growth per job.
 
     .venv/bin/python bench/bench_class_peak.py                         # 30 students
     .venv/bin/python bench/bench_class_peak.py --students 10 --backends local:2 rq:1 rq:2 rq:3
@@ -26,6 +29,7 @@ one RQ worker and prints its RSS after each (memory must stay flat: no model out
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -45,6 +49,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import psutil  # noqa: E402
 
+from bench.load_test import Probe, start_server, stop_server  # noqa: E402
+from cnnlab.classroom.lab_codes import issue  # noqa: E402
 from cnnlab.classroom.limits import Limits  # noqa: E402
 from cnnlab.design.presets import get_preset  # noqa: E402
 from cnnlab.training import redis_keys as keys  # noqa: E402
@@ -75,11 +81,20 @@ class Outcome:
     poll_s: list[float] = field(default_factory=list)
     peak_rss: int = 0
     worker_startup_s: list[float] = field(default_factory=list)
+    page_s: list[float] = field(default_factory=list)  # page reruns during the class
+    page_errors: list[str] = field(default_factory=list)
 
 
-def tree_rss(roots: list[int]) -> int:
-    """Resident memory of these processes and all their children, in bytes."""
+def tree_rss(roots: list[int], leave_out: int | None = None) -> int:
+    """Resident memory of these processes and all their children, in bytes, without the process
+    `leave_out` and its children (the web process of the page probe)."""
     total, seen = 0, set()
+    if leave_out is not None:
+        try:
+            left = psutil.Process(leave_out)
+            seen = {leave_out, *(p.pid for p in left.children(recursive=True))}
+        except psutil.NoSuchProcess:
+            pass
     for pid in roots:
         try:
             proc = psutil.Process(pid)
@@ -92,9 +107,11 @@ def tree_rss(roots: list[int]) -> int:
     return total
 
 
-def run_class(name: str, backend, n: int, window: float, config: TrainConfig, seed: int,
-              roots: list[int]) -> Outcome:
-    """Submit n trainings at random moments within `window` s and poll them to the end."""
+def run_class(name: str, backend, owners: list[str], window: float, config: TrainConfig,
+              seed: int, roots: list[int], probe: Probe | None = None) -> Outcome:
+    """Submit one training per owner at random moments within `window` s and poll them to the
+    end; `probe` (already warm) times page reruns meanwhile."""
+    n = len(owners)
     arch = get_preset("recommended").arch
     rng = random.Random(seed)
     moments = sorted(rng.uniform(0, window) for _ in range(n))
@@ -107,16 +124,17 @@ def run_class(name: str, backend, n: int, window: float, config: TrainConfig, se
         for i, at in enumerate(moments):
             time.sleep(max(0.0, t0 + at - time.time()))
             sample = Sample(time.time())
-            sample.job_id = backend.submit(f"student{i:02d}", arch, config, f"peak {i}")
+            sample.job_id = backend.submit(owners[i], arch, config, f"peak {i}")
             with lock:
                 outcome.samples.append(sample)
 
     def sampler() -> None:
         while not stop.is_set():
-            outcome.peak_rss = max(outcome.peak_rss, tree_rss(roots))
+            outcome.peak_rss = max(outcome.peak_rss, tree_rss(roots, probe and probe.server_pid))
             stop.wait(0.5)
 
     threads = [threading.Thread(target=submitter), threading.Thread(target=sampler, daemon=True)]
+    before = len(probe.times) if probe else 0
     for t in threads:
         t.start()
     while True:
@@ -140,7 +158,36 @@ def run_class(name: str, backend, n: int, window: float, config: TrainConfig, se
         time.sleep(0.2)
     stop.set()
     threads[0].join()
+    if probe:
+        outcome.page_s = [seconds for _, seconds in probe.times[before:]]
+        outcome.page_errors = list(probe.errors)
     return outcome
+
+
+@contextlib.contextmanager
+def page_probe(runs_dir: Path, log: Path, redis_url: str | None, lab: str, enabled: bool):
+    """A web process of the class and a bare protocol client rerunning `lab`'s pages in turn, one
+    a second; yields the Probe once it has run every page once (imports paid), or None.
+    Without Redis (local:K) the Train page is left out: that web process is not the bench's
+    JobManager, so it could not show the class's jobs and would only start a worker of its own."""
+    if not enabled:
+        yield None
+        return
+    process, url = start_server(runs_dir, log, max_workers=1, redis_url=redis_url)
+    probe = Probe(url, lab)
+    probe.server_pid = process.pid  # not counted in the trainings' peak memory
+    if redis_url is None:  # its Train page would start a warm worker of its own, and could not
+        probe.PAGES = tuple(p for p in Probe.PAGES if p != "train")  # show the bench's jobs
+    try:
+        probe.start()
+        wait_for(lambda: len(probe.times) >= len(probe.PAGES) or probe.errors, timeout=300,
+                 what="the probe to open every page once", every=0.2)
+        if probe.errors:
+            raise RuntimeError(f"the page probe failed: {probe.errors}")
+        yield probe
+    finally:
+        probe.stop()
+        stop_server(process)
 
 
 def rq_training_times(connection, samples: list[Sample]) -> None:
@@ -181,22 +228,38 @@ def report(out: Outcome, config: TrainConfig) -> dict:
     if out.worker_startup_s:
         print(f"  worker start-up (once per worker, before the class): "
               f"{', '.join(f'{x:.1f}' for x in out.worker_startup_s)} s")
-    p95 = polls[int(0.95 * (len(polls) - 1))] if polls else float("nan")
+    p95 = _p95(polls)
     print(f"  status read per job (what a page pays each second): p50 {statistics.median(polls) * 1000:.1f} ms, "
           f"p95 {p95 * 1000:.1f} ms over {len(polls)} reads")
+    if out.page_s or out.page_errors:
+        pages = sorted(out.page_s)
+        print(f"  page updates meanwhile (one student's pages rerun in turn, one a second, on a web "
+              f"process{' on the same Redis' if out.name.startswith('rq') else ''}): p50 "
+              f"{statistics.median(pages):.2f} s, p95 {_p95(pages):.2f} s, max {pages[-1]:.2f} s "
+              f"over {len(pages)} reruns" if pages else "  page updates meanwhile: none measured")
+        for error in out.page_errors:
+            print(f"  page probe error: {error}")
     print(f"  peak memory (this process + workers{' + redis' if out.name.startswith('rq') else ''}): "
           f"{out.peak_rss / 2**30:.2f} GiB")
     return {"job_s": statistics.median(jobs), "startup_s": statistics.median(startup),
             "last_saved": max(saved)}
 
 
-def bench_local(k: int, args, config: TrainConfig, runs_dir: Path) -> Outcome:
+def _p95(sorted_values: list[float]) -> float:
+    return sorted_values[int(0.95 * (len(sorted_values) - 1))] if sorted_values else float("nan")
+
+
+def bench_local(k: int, args, config: TrainConfig, runs_dir: Path, tmp: Path) -> Outcome:
     from cnnlab.training.queue import JobManager
 
-    manager = JobManager(runs_dir / f"local{k}", max_workers=k, limits=LIMITS, worker_nice=0)
+    folder = runs_dir / f"local{k}"
+    manager = JobManager(folder, max_workers=k, limits=LIMITS, worker_nice=0)
+    owners = [issue(folder) for _ in range(args.students)]
     try:
-        return run_class(f"local:{k}", manager, args.students, args.window, config, args.seed,
-                         [os.getpid()])
+        with page_probe(folder, tmp / f"streamlit-local{k}.log", None, owners[0],
+                        args.pages) as probe:
+            return run_class(f"local:{k}", manager, owners, args.window, config, args.seed,
+                             [os.getpid()], probe)
     finally:
         manager.shutdown(timeout_s=30)
 
@@ -215,7 +278,11 @@ def bench_rq(k: int, args, config: TrainConfig, runs_dir: Path, tmp: Path) -> Ou
         startup = [time.perf_counter() - began]  # all k started in parallel
         backend = RedisJobs(server.url, workers.runs_dir, LIMITS)
         roots = [os.getpid(), server.process.pid, *(p.pid for p in workers.processes.values())]
-        out = run_class(f"rq:{k}", backend, args.students, args.window, config, args.seed, roots)
+        owners = [issue(workers.runs_dir) for _ in range(args.students)]
+        with page_probe(workers.runs_dir, tmp / f"streamlit-rq{k}.log", server.url, owners[0],
+                        args.pages) as probe:
+            out = run_class(f"rq:{k}", backend, owners, args.window, config, args.seed, roots,
+                            probe)
         out.worker_startup_s = startup
         rq_training_times(backend.connection, out.samples)
         return out
@@ -231,7 +298,8 @@ def leak_check(jobs: int, tmp: Path) -> None:
 
     server = start_redis(tmp / "redis-leak")
     (tmp / "logs-leak").mkdir()
-    workers = Workers(server.url, tmp / "runs-leak", tmp / "logs-leak")
+    workers = Workers(server.url, tmp / "runs-leak", tmp / "logs-leak",
+                      options=("--max-jobs", "0"))  # never restarted: its own growth shows
     try:
         workers.ensure(["w1"])
         pid = workers.processes["w1"].pid
@@ -248,7 +316,8 @@ def leak_check(jobs: int, tmp: Path) -> None:
         print("  MiB before the first job and after each: " + " ".join(f"{m:.0f}" for m in mib))
         half = len(mib) // 2
         print(f"  growth from job {half} to job {jobs}: {mib[-1] - mib[half]:+.0f} MiB; "
-              f"from job 1 to job {jobs}: {mib[-1] - mib[1]:+.0f} MiB")
+              f"from job 1 to job {jobs}: {mib[-1] - mib[1]:+.0f} MiB, "
+              f"{(mib[-1] - mib[1]) / max(1, jobs - 1):+.1f} MiB per job after the first")
     finally:
         workers.stop_all()
         server.process.terminate()
@@ -276,6 +345,8 @@ def main() -> None:
     parser.add_argument("--backends", nargs="*", default=["local:2", "rq:1", "rq:2", "rq:3"])
     parser.add_argument("--leak-jobs", type=int, default=0, help="also run the RSS check with this many jobs")
     parser.add_argument("--paper", type=int, default=60, help="students for the on-paper figures")
+    parser.add_argument("--no-pages", dest="pages", action="store_false",
+                        help="skip the web process and its page probe")
     args = parser.parse_args()
     config = TrainConfig(epochs=args.epochs, subset=args.subset, batch_size=64, validation_split=0.0)
     load = os.getloadavg()
@@ -286,7 +357,7 @@ def main() -> None:
         runs_dir = tmp / "runs"
         for spec in args.backends:
             kind, k = spec.split(":")
-            out = (bench_local(int(k), args, config, runs_dir) if kind == "local"
+            out = (bench_local(int(k), args, config, runs_dir, tmp) if kind == "local"
                    else bench_rq(int(k), args, config, runs_dir, tmp))
             figures[spec] = report(out, config)
         if "rq:1" in figures:

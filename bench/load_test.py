@@ -57,7 +57,8 @@ if str(REPO) not in sys.path:
 
 from cnnlab.classroom.lab_codes import issue  # noqa: E402
 from tests.browser.helpers import (CANVAS, DIGIT_STROKES, IDLE_JS, TRAINING_JS,  # noqa: E402
-                                   job_headline, parse_choice, reading_from, training_ended)
+                                   job_headline, parse_choice, reading_from, stop_process,
+                                   training_ended)
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
@@ -307,12 +308,7 @@ def stop_redis_workers(server, workers) -> None:
 
 
 def stop_server(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=10)
+    stop_process(process, timeout_s=30)
 
 
 class MemorySampler:

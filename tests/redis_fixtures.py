@@ -108,13 +108,16 @@ class Workers:
     log_dir: Path
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
     threads: int = 1  # TensorFlow threads per worker
+    options: tuple[str, ...] = ()  # more `cnnlab worker` flags, e.g. ("--max-jobs", "3")
+    queue: str = WORKER_QUEUE
 
     def start(self, name: str) -> subprocess.Popen:
         log = open(self.log_dir / f"{name}.log", "ab")
         env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", CUDA_VISIBLE_DEVICES="")
         process = subprocess.Popen(
-            [sys.executable, "-m", "cnnlab", "worker", "--redis", self.url, "--queue", WORKER_QUEUE,
-             "--name", name, "--threads", str(self.threads), "--runs-dir", str(self.runs_dir)],
+            [sys.executable, "-m", "cnnlab", "worker", "--redis", self.url, "--queue", self.queue,
+             "--name", name, "--threads", str(self.threads), "--runs-dir", str(self.runs_dir),
+             *self.options],
             cwd=REPO_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
         self.processes[name] = process
         return process

@@ -11,7 +11,13 @@ Ctrl-C or SIGTERM asks the running job to stop and save its last finished epoch,
 a second one exits at once (the job is then reported failed).
 
 Keras' clear_session does not give back everything a model took: a worker grows by about
-9 MB per job (bench/bench_class_peak.py --leak-jobs). So after --max-jobs jobs (default 20)
+9 MB per job (bench/bench_class_peak.py --leak-jobs). The growth is the traced graphs of each
+`fit` (Keras' one_step_on_data FuncGraph and its ~37 nested ones, ~1,300 graph operations per
+job) staying alive after clear_session and a garbage collection (what holds them was not
+found; see bench/README.md); it is not tf.data (datasets alone: +0.2 MB a job), nor building
+the model (0), nor TensorFlow's function library (removing a job's functions from it leaves the
+growth), nor the allocator (the same with MALLOC_ARENA_MAX=2, malloc_trim or jemalloc). So
+after --max-jobs jobs (default 20)
 the worker replaces itself with a fresh copy of this command (exec, same pid, no fork) between
 two jobs, which bounds its memory for a cost of one start-up every so many jobs.
 """

@@ -13,7 +13,9 @@ its stop is asked by a watcher thread that
 - and stops it if the record is no longer "running" (a web process declared it lost).
 
 After each job the Keras session is cleared and garbage collected, so one student's model,
-graph and optimizer state never reach the next job, and memory stays flat job after job.
+graph and optimizer state never reach the next job. That does not give back all the memory:
+each fit leaves its traced train-step graphs alive (see cnnlab.commands.worker), so the worker
+starts afresh every --max-jobs jobs.
 """
 
 from __future__ import annotations

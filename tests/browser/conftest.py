@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.helpers import TEACHER_PASSWORD
+from tests.browser.helpers import TEACHER_PASSWORD, stop_process
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -53,27 +53,45 @@ def _wait_healthy(url: str, process: subprocess.Popen, seconds: float = 60) -> N
     raise RuntimeError("streamlit did not become healthy in time")
 
 
-@contextlib.contextmanager
-def running_server(runs_dir: Path, log_path: Path):
-    """Start the app exactly as the README does (`streamlit run app.py`) on a free loopback port."""
+def start_streamlit(runs_dir: Path, log_path: Path, env: dict[str, str] | None = None
+                    ) -> tuple[subprocess.Popen, str]:
+    """`streamlit run app.py` exactly as the README starts it, on a free loopback port, not yet
+    waited for; (the process, its URL). `env` adds settings (e.g. CNNLAB_REDIS_URL)."""
     port = _free_port()
     env = dict(os.environ, CNNLAB_RUNS_DIR=str(runs_dir), CNNLAB_MAX_WORKERS="2",
-               TF_CPP_MIN_LOG_LEVEL="2", CNNLAB_TEACHER_PASSWORD_HASH=TEACHER_PASSWORD_HASH)
+               TF_CPP_MIN_LOG_LEVEL="2", CNNLAB_TEACHER_PASSWORD_HASH=TEACHER_PASSWORD_HASH,
+               **(env or {}))
     with open(log_path, "w") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
              "--server.address", "127.0.0.1"], cwd=REPO, env=env, stdout=log,
             stderr=subprocess.STDOUT)
-        url = f"http://127.0.0.1:{port}"
-        try:
+    return process, f"http://127.0.0.1:{port}"
+
+
+@contextlib.contextmanager
+def running_servers(count: int, runs_dir: Path, log_dir: Path, env: dict[str, str] | None = None):
+    """`count` Streamlit processes sharing one runs folder (and whatever `env` shares), started
+    together; yields [{"url", "runs_dir", "process"}, ...] once all are healthy."""
+    started = [start_streamlit(runs_dir, log_dir / f"streamlit{i}.log", env) for i in range(count)]
+    try:
+        for process, url in started:
             _wait_healthy(url, process)
-            yield {"url": url, "runs_dir": runs_dir, "process": process}
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        yield [{"url": url, "runs_dir": runs_dir, "process": process} for process, url in started]
+    finally:
+        for process, _ in started:
+            stop_process(process)
+
+
+@contextlib.contextmanager
+def running_server(runs_dir: Path, log_path: Path):
+    """Start the app exactly as the README does (`streamlit run app.py`) on a free loopback port."""
+    process, url = start_streamlit(runs_dir, log_path)
+    try:
+        _wait_healthy(url, process)
+        yield {"url": url, "runs_dir": runs_dir, "process": process}
+    finally:
+        stop_process(process)
 
 
 @pytest.fixture(scope="session")

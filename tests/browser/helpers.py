@@ -11,6 +11,7 @@ After an action, first wait for the content the action should produce, then for 
 from __future__ import annotations
 
 import re
+import subprocess
 import time
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlparse
@@ -50,6 +51,16 @@ TRAINING_JS = """() => {
 }"""
 JOB_HEADLINES = ("Epoch", "Starting", "Measuring", "Saving", "Waiting", "Done", "1st", "Stopped")
 FAILED_JOB = re.compile("stopped unexpectedly|Could not start|failed", re.I)
+
+
+def stop_process(process: subprocess.Popen, timeout_s: float = 20) -> None:
+    """Ask a server process to end; kill it if it has not within timeout_s."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
 
 
 def wait_idle(page, timeout_ms: int = 60_000) -> None:

@@ -1,6 +1,7 @@
 """The whole lesson on both job backends: with a design in the session, train on the Train page
-(live chart), let it finish, open the run on Evaluate (its scores shown) and predict an uploaded
-MNIST digit with it on Draw. Once with the in-process JobManager, once with Redis + RQ and real
+(live chart), press Stop mid-way (the run is kept with its last finished epoch and shown as
+stopped), open that run on Evaluate (its scores shown) and predict an uploaded MNIST digit with
+it on Draw. Once with the in-process JobManager, once with Redis + RQ and real
 `python -m cnnlab worker` processes (tests/redis_fixtures.py), so the issue's "the same flow
 passes on both backends" is one test, not two that drift apart."""
 
@@ -33,32 +34,45 @@ def backend(request, tmp_path, monkeypatch):
     return request.getfixturevalue("on_redis"), RedisJobs
 
 
+EPOCHS = 30  # the most a student may ask for: Stop always lands before the end
+
+
 @pytest.mark.timeout(300)
-def test_design_train_live_evaluate_and_draw(backend):
+def test_design_train_live_stop_evaluate_and_draw(backend):
     runs_dir, kind = backend
     at = open_train(TINY)
     jobs = resources.job_manager()
     assert isinstance(jobs, kind)
     owner = at.session_state["student_id"]
-    job_id = start_training(at, 300, 2, 64, "flow")
+    job_id = start_training(at, 3000, EPOCHS, 32, "flow")  # far longer than the test waits
 
-    # live: once an epoch is in, the page draws the curves
+    # live: once an epoch is in, the page draws the curves, and offers Stop
     wait_for(lambda: jobs.status(job_id).progress.epoch_history, timeout=120,
              what="the first epoch", every=0.2)
     at.run()
     assert not at.exception and at.get("plotly_chart")
 
-    wait_for(lambda: not jobs.status(job_id).active, timeout=120, what="the training to end",
+    # Stop mid-way: the job ends "stopped", keeping the epochs it finished
+    at.button(key=f"train_stop_{job_id}").click().run()
+    assert not at.exception and not at.error
+    wait_for(lambda: not jobs.status(job_id).active, timeout=120, what="the training to stop",
              every=0.2)
     at.run()
     job = jobs.status(job_id)
-    assert job.state == "done" and len(job.progress.epoch_history) == 2
+    kept = len(job.progress.epoch_history)
+    assert job.state == "cancelled" and 1 <= kept < EPOCHS, (job.state, kept)
     (info,) = runs.list_runs(runs_dir, owner)
     assert info.path == job.run_dir and info.name == "flow"
+    assert info.status == "cancelled" and info.epochs_completed == kept
+    assert (info.path / "model.keras").exists()
     accuracy = train_view.percent(job.progress.test_accuracy)
-    assert any(accuracy in s.value for s in at.success)
+    headline = next(w.value for w in at.warning if accuracy in w.value)
+    assert headline.startswith("Stopped")  # said so, with the kept model's test accuracy
+    assert f"train_stop_{job_id}" not in {b.key for b in at.button}
+    rows = at.dataframe[0].value.to_dict("records")
+    assert rows == train_view.run_rows([info]) and rows[0]["Status"] == "stopped early"
 
-    # Evaluate: the run opened from Train, its test accuracy the one training measured
+    # Evaluate: the stopped run opened from Train, its test accuracy the one training measured
     at.button(key=f"train_eval_{job_id}").click().run()
     assert not at.exception and not at.error
     assert at.selectbox(key="evaluate_run").value == str(info.path)

@@ -11,7 +11,7 @@ from cnnlab.errors import LabError
 from cnnlab.drawing.uploads import read_upload
 from cnnlab.plots import digits
 from cnnlab.drawing.predict import predict_probabilities, top_k
-from cnnlab.drawing.doubt import doubts
+from cnnlab.drawing.doubt import doubts, how_it_decides
 from cnnlab.drawing.preprocess import (EMPTY_MESSAGE, EMPTY_UPLOAD_MESSAGE, is_empty,
                                        preprocess_digit)
 from ui import draw as draw_glue
@@ -80,12 +80,15 @@ with right:
         st.info(_(EMPTY_MESSAGE))
     if probs is not None:
         st.subheader(_("What the model reads"))
-        doubt = doubts(steps.final28, steps.cropped, probs)
+        distance = draw_glue.novelty_distance(chosen, steps.model_input)
+        doubt = doubts(steps.final28, steps.cropped, probs, distance)
         if doubt.doubtful:
             st.warning(_("**This does not look like a digit.** A digit classifier always "
                          "answers with a digit, so read its guess below with care:") + " "
                        + " ".join(f"{reason[0].upper()}{reason[1:]}" for reason in doubt.reasons),
                        icon=":material/help:")
+        with st.expander(_("How CNN Lab tells a digit from something else")):
+            st.write(how_it_decides(distance))
         for column, (rank, (digit, p)) in zip(st.columns(3), enumerate(top_k(probs, 3))):
             column.metric((_("1st choice"), _("2nd choice"), _("3rd choice"))[rank], str(digit),
                           percent(p, 1),

@@ -12,7 +12,8 @@ import textwrap
 from typing import Any
 
 from cnnlab.design import spec
-from cnnlab.training.augmentation import ROTATION_DEGREES, SHIFT_FRACTION, ZOOM_FRACTION
+from cnnlab.training.augmentation import (NOISE_SHARE, NOISE_STD, ROTATION_DEGREES, SHEAR,
+                                         SHIFT_FRACTION, STROKE, ZOOM_FRACTION)
 from cnnlab.training.loop import ONE_CYCLE_END, ONE_CYCLE_START, ONE_CYCLE_WARMUP
 from cnnlab.errors import LabError
 from cnnlab.text import dims
@@ -141,8 +142,9 @@ def _fit_augmented(c: dict[str, Any]) -> list[str]:
                 "x_train, y_train = x_train[:-n_val], y_train[:-n_val]"]
         fit += ", validation_data=(x_val, y_val)"
     out += [
-        "# data augmentation: slightly turned, shifted and zoomed digits, for training images "
-        "only",
+        "# data augmentation, for training images only: digits slightly turned, shifted, zoomed,",
+        "# slanted, written with thinner or thicker strokes and, half of them, with faint noise",
+        _AUGMENT_HELPERS,
         "augment = keras.Sequential([",
         f"    layers.RandomRotation({ROTATION_DEGREES:g} / 360, fill_mode=\"constant\"),  "
         f"# at most +-{ROTATION_DEGREES:g} degrees, as a fraction of a turn",
@@ -154,7 +156,7 @@ def _fit_augmented(c: dict[str, Any]) -> list[str]:
         "train_data = (tf.data.Dataset.from_tensor_slices((x_train, y_train))",
         "              .shuffle(len(x_train))  # a new order every epoch",
         f"              .batch({c['batch_size']})",
-        "              .map(lambda x, y: (augment(x, training=True), y)))  "
+        "              .map(lambda x, y: (speckle(slant(augment(restroke(x), training=True))), y)))  "
         "# new random transforms every batch",
     ]
     return out + [fit + ")"]
@@ -178,6 +180,39 @@ def _one_cycle(c: dict[str, Any]) -> list[str]:
             f"    {rate!r} * {ONE_CYCLE_START:g}, decay_steps=steps - warmup, "
             f"alpha={ONE_CYCLE_END:g},",
             f"    warmup_target={rate!r}, warmup_steps=warmup)"]
+
+
+_AUGMENT_HELPERS = f'''\
+def slant(x):
+    """Slanted like italics: each row moves sideways by up to {SHEAR:g} x its distance from the middle."""
+    s = tf.random.uniform([tf.shape(x)[0], 1], -{SHEAR:g}, {SHEAR:g})
+    one, zero = tf.ones_like(s), tf.zeros_like(s)
+    # for each output pixel, where to read: x_in = x_out + s * (y_out - 13.5), y_in = y_out
+    reads = tf.concat([one, s, -13.5 * s, zero, one, zero, zero, zero], axis=1)
+    return keras.ops.image.affine_transform(x, reads, fill_mode="constant")
+
+
+def restroke(x):
+    """Thinner or thicker strokes: -1 = eroded with a plus, +1 = dilated 3x3, +{STROKE:g} = half way
+    to dilated twice; strengths drawn from -{STROKE:g} to +{STROKE:g} (below -1: fully eroded)."""
+    s = tf.random.uniform([tf.shape(x)[0], 1, 1, 1], -{STROKE:g}, {STROKE:g})
+    once = tf.nn.max_pool2d(x, 3, 1, "SAME")  # dilation: the brightest pixel of each 3x3 square
+    twice = tf.nn.max_pool2d(once, 3, 1, "SAME")
+    p = tf.pad(x, [[0, 0], [1, 1], [1, 1], [0, 0]])  # erosion: the darkest of a pixel and
+    neighbours = [x, p[:, :-2, 1:-1], p[:, 2:, 1:-1], p[:, 1:-1, :-2], p[:, 1:-1, 2:]]  # its 4 neighbours
+    eroded = tf.reduce_min(tf.stack(neighbours), axis=0)
+    thicker = tf.clip_by_value(s, 0.0, 1.0) * (once - x) + tf.clip_by_value(s - 1, 0.0, 1.0) * (twice - once)
+    return x + thicker + tf.clip_by_value(-s, 0.0, 1.0) * (eroded - x)
+
+
+def speckle(x):
+    """Faint Gaussian noise on {NOISE_SHARE:.0%} of the images (standard deviation up to {NOISE_STD:g})."""
+    n = tf.shape(x)[0]
+    noisy = tf.random.uniform([n, 1, 1, 1]) < {NOISE_SHARE:g}
+    std = tf.where(noisy, tf.random.uniform([n, 1, 1, 1], 0.0, {NOISE_STD:g}), 0.0)
+    return tf.clip_by_value(x + tf.random.normal(tf.shape(x)) * std, 0.0, 1.0)
+
+'''
 
 
 def optimizer_code(c: dict[str, Any]) -> str:

@@ -87,8 +87,6 @@ with right:
                          "answers with a digit, so read its guess below with care:") + " "
                        + " ".join(f"{reason[0].upper()}{reason[1:]}" for reason in doubt.reasons),
                        icon=":material/help:")
-        with st.expander(_("How CNN Lab tells a digit from something else")):
-            st.write(how_it_decides(distance))
         for column, (rank, (digit, p)) in zip(st.columns(3), enumerate(top_k(probs, 3))):
             column.metric((_("1st choice"), _("2nd choice"), _("3rd choice"))[rank], str(digit),
                           percent(p, 1),
@@ -99,6 +97,8 @@ with right:
                      "up to 100%. A confident model puts nearly all of it on one digit."))
         with st.expander(_("The ten probabilities as a table")):
             st.table(digits.probability_table(probs), hide_index=True)
+        with st.expander(_("How CNN Lab tells a digit from something else")):
+            st.write(how_it_decides(distance))
 
 if steps is not None:
     st.subheader(_("How the drawing is prepared"))

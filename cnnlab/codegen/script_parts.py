@@ -143,7 +143,7 @@ def _fit_augmented(c: dict[str, Any]) -> list[str]:
         fit += ", validation_data=(x_val, y_val)"
     out += [
         "# data augmentation, for training images only: digits slightly turned, shifted, zoomed,",
-        "# slanted, written with thinner or thicker strokes and, half of them, with faint noise",
+        "# slanted, written with thinner or thicker strokes and, some of them, with faint noise",
         _AUGMENT_HELPERS,
         "augment = keras.Sequential([",
         f"    layers.RandomRotation({ROTATION_DEGREES:g} / 360, fill_mode=\"constant\"),  "

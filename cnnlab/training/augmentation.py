@@ -3,7 +3,7 @@ strokes and sometimes speckled with mild noise, for training batches only.
 
 Why these: they are the ways one person's handwriting differs from another's (and from
 MNIST's), so a model that has seen them reads a student's drawing as well as a test digit; the
-noise (on half the images, faint) keeps a grainy scan or photo from being read as extra ink.
+noise (on a quarter of the images, faint) keeps a grainy scan or photo from being read as extra ink.
 Each training image gets its own random strengths, drawn uniformly from the ranges below,
 and the four geometric changes are combined into one affine map so the digit is resampled
 once (one interpolation blurs less than four).
@@ -30,7 +30,7 @@ SHEAR = 0.3  # slanted: each row moves sideways by up to 0.3 x its distance from
 STROKE = 1.5  # strokes thinned (-1: eroded with a plus) to thickened (+1: dilated 3x3, +1.5: half
 # way to dilated twice), in between blended. Strengths below -1 stay fully eroded (a second
 # erosion would wipe MNIST's thin strokes out), so one image in six has the thinnest strokes.
-NOISE_SHARE = 0.5  # this share of the images gets Gaussian noise ...
+NOISE_SHARE = 0.25  # this share of the images gets Gaussian noise ...
 NOISE_STD = 0.1  # ... of a standard deviation drawn from 0 to this, clipped to [0, 1]
 
 SIZE = 28  # MNIST images are 28x28
@@ -39,7 +39,7 @@ DESCRIPTION = N_(
     "Each epoch, every training image is changed the ways handwriting varies, by a new random "
     "amount: **turned** up to ±{degrees}°, **shifted** up to ±{pixels} pixels, **resized** "
     "{smallest}-{largest} times, **slanted** like italics and written with **thinner or thicker "
-    "strokes**, and half of them get faint **noise**. The network never sees exactly the same digit twice, so it learns what a digit "
+    "strokes**, and a quarter of them get faint **noise**. The network never sees exactly the same digit twice, so it learns what a digit "
     "is rather than where MNIST put it: it reads shifted, turned and hand-drawn digits much "
     "better (see the Invariance lab). Slower per epoch and it pays off over more epochs (the "
     "shipped model: 20). Validation and test images are never changed, and the saved model is "

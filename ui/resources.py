@@ -64,6 +64,18 @@ def _inspector(path: str, mtime: float):
     return Inspector(_model(path, mtime))
 
 
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _novelty_meter(path: str, mtime: float):
+    from cnnlab.drawing.novelty import NoveltyMeter
+    from cnnlab.runs.novelty_file import stats_for_run
+
+    model = _model(path, mtime)
+    try:
+        return NoveltyMeter(model, stats_for_run(Path(path).parent, model))
+    except ValueError:  # no Dense layer, or one too wide to fit a spread for: not measured
+        return None
+
+
 def _key(run_dir: str | Path) -> tuple[str, float]:
     """The model file and its modification time, so a retrained run is never served stale."""
     path = Path(run_dir) / "model.keras"
@@ -106,6 +118,14 @@ def inspector(run_dir: str | Path):
     """The feature-map and saliency helper of a run's model, built once per model like the model."""
     with st.spinner(_("Loading the model…")):
         return _inspector(*_key(run_dir))
+
+
+def novelty_meter(run_dir: str | Path):
+    """How far a drawing is from the digits a run's model learned (cnnlab.drawing.novelty), or
+    None for a model it cannot measure. The first call per model may fit the statistics (a few
+    seconds) and save them beside the model; later ones read them."""
+    with st.spinner(_("Measuring how digits look to this model…")):
+        return _novelty_meter(*_key(run_dir))
 
 
 @st.cache_resource(show_spinner=False)

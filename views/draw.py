@@ -11,7 +11,7 @@ from cnnlab.errors import LabError
 from cnnlab.drawing.uploads import read_upload
 from cnnlab.plots import digits
 from cnnlab.drawing.predict import predict_probabilities, top_k
-from cnnlab.drawing.doubt import doubts
+from cnnlab.drawing.doubt import doubts, how_it_decides
 from cnnlab.drawing.preprocess import (EMPTY_MESSAGE, EMPTY_UPLOAD_MESSAGE, is_empty,
                                        preprocess_digit)
 from ui import draw as draw_glue
@@ -81,7 +81,8 @@ with right:
         st.info(_(EMPTY_MESSAGE))
     if probs is not None:
         st.subheader(_("What the model reads"))
-        doubt = doubts(steps.final28, steps.cropped, probs)
+        distance = draw_glue.novelty_distance(chosen, steps.model_input)
+        doubt = doubts(steps.final28, steps.cropped, probs, distance)
         if doubt.doubtful:
             st.warning(_("**This does not look like a digit.** A digit classifier always "
                          "answers with a digit, so read its guess below with care:") + " "
@@ -97,6 +98,8 @@ with right:
                      "up to 100%. A confident model puts nearly all of it on one digit."))
         with st.expander(_("The ten probabilities as a table")):
             st.table(digits.probability_table(probs), hide_index=True)
+        with st.expander(_("How CNN Lab tells a digit from something else")):
+            st.write(how_it_decides(distance))
 
 if steps is not None:
     st.subheader(_("How the drawing is prepared"))

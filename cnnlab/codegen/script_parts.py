@@ -13,7 +13,8 @@ import textwrap
 from typing import Any
 
 from cnnlab.design import spec
-from cnnlab.training.augmentation import ROTATION_DEGREES, SHIFT_FRACTION, ZOOM_FRACTION
+from cnnlab.training.augmentation import (NOISE_SHARE, NOISE_STD, ROTATION_DEGREES, SHEAR,
+                                         SHIFT_FRACTION, STROKE, ZOOM_FRACTION)
 from cnnlab.training.loop import ONE_CYCLE_END, ONE_CYCLE_START, ONE_CYCLE_WARMUP
 from cnnlab.errors import LabError
 from cnnlab.i18n import _
@@ -149,8 +150,11 @@ def _fit_augmented(c: dict[str, Any]) -> list[str]:
                 "x_train, y_train = x_train[:-n_val], y_train[:-n_val]"]
         fit += ", validation_data=(x_val, y_val)"
     out += [
-        "# " + _("data augmentation: slightly turned, shifted and zoomed digits, for training "
-                 "images only"),
+        *textwrap.wrap(_("data augmentation, for training images only: digits slightly turned, "
+                         "shifted, zoomed, slanted, written with thinner or thicker strokes and, "
+                         "some of them, with faint noise"), 96, initial_indent="# ",
+                       subsequent_indent="# "),
+        _augment_helpers(),
         "augment = keras.Sequential([",
         f"    layers.RandomRotation({ROTATION_DEGREES:g} / 360, fill_mode=\"constant\"),  # "
         + _("at most +-{degrees} degrees, as a fraction of a turn").format(
@@ -165,8 +169,8 @@ def _fit_augmented(c: dict[str, Any]) -> list[str]:
         "train_data = (tf.data.Dataset.from_tensor_slices((x_train, y_train))",
         "              .shuffle(len(x_train))  # " + _("a new order every epoch"),
         f"              .batch({c['batch_size']})",
-        "              .map(lambda x, y: (augment(x, training=True), y)))  # "
-        + _("new random transforms every batch"),
+        "              .map(lambda x, y: (speckle(slant(augment(restroke(x), training=True))), y)))"
+        "  # " + _("new random transforms every batch"),
     ]
     return out + [fit + ")"]
 
@@ -197,6 +201,53 @@ def comment_lines(text: str, width: int) -> str:
     break at, so long runs are cut anywhere)."""
     return "".join(line + "\n" for line in textwrap.wrap(text, width, initial_indent="# ",
                                                          subsequent_indent="# "))
+
+
+def _augment_helpers() -> str:
+    """The slant, restroke and speckle helpers of the exported script, with their docstrings and
+    comments in the student's language (the code is the same in every language)."""
+    slant_doc = _("Slanted like italics: each row moves sideways by up to {shear} x its distance "
+                  "from the middle.").format(shear=f"{SHEAR:g}")
+    reads = _("for each output pixel, where to read: x_in = x_out + s * (y_out - 13.5), "
+              "y_in = y_out")
+    restroke_doc = _("Thinner or thicker strokes: -1 = eroded with a plus, +1 = dilated 3x3, "
+                     "+{most} = half way to dilated twice; strengths drawn from -{most} to "
+                     "+{most} (below -1: fully eroded).").format(most=f"{STROKE:g}")
+    speckle_doc = _("Faint Gaussian noise on {share} of the images (standard deviation up to "
+                    "{std}).").format(share=f"{NOISE_SHARE:.0%}", std=f"{NOISE_STD:g}")
+    dilation = _("dilation: the brightest pixel of each 3x3 square")
+    erosion = _("erosion: the darkest of a pixel and its 4 neighbours")
+    return f'''\
+def slant(x):
+    """{slant_doc}"""
+    s = tf.random.uniform([tf.shape(x)[0], 1], -{SHEAR:g}, {SHEAR:g})
+    one, zero = tf.ones_like(s), tf.zeros_like(s)
+    # {reads}
+    reads = tf.concat([one, s, -13.5 * s, zero, one, zero, zero, zero], axis=1)
+    return keras.ops.image.affine_transform(x, reads, fill_mode="constant")
+
+
+def restroke(x):
+    """{restroke_doc}"""
+    s = tf.random.uniform([tf.shape(x)[0], 1, 1, 1], -{STROKE:g}, {STROKE:g})
+    once = tf.nn.max_pool2d(x, 3, 1, "SAME")  # {dilation}
+    twice = tf.nn.max_pool2d(once, 3, 1, "SAME")
+    # {erosion}
+    p = tf.pad(x, [[0, 0], [1, 1], [1, 1], [0, 0]])
+    neighbours = [x, p[:, :-2, 1:-1], p[:, 2:, 1:-1], p[:, 1:-1, :-2], p[:, 1:-1, 2:]]
+    eroded = tf.reduce_min(tf.stack(neighbours), axis=0)
+    thicker = tf.clip_by_value(s, 0.0, 1.0) * (once - x) + tf.clip_by_value(s - 1, 0.0, 1.0) * (twice - once)
+    return x + thicker + tf.clip_by_value(-s, 0.0, 1.0) * (eroded - x)
+
+
+def speckle(x):
+    """{speckle_doc}"""
+    n = tf.shape(x)[0]
+    noisy = tf.random.uniform([n, 1, 1, 1]) < {NOISE_SHARE:g}
+    std = tf.where(noisy, tf.random.uniform([n, 1, 1, 1], 0.0, {NOISE_STD:g}), 0.0)
+    return tf.clip_by_value(x + tf.random.normal(tf.shape(x)) * std, 0.0, 1.0)
+
+'''
 
 
 def optimizer_code(c: dict[str, Any]) -> str:

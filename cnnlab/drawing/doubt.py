@@ -1,17 +1,21 @@
 """"This does not look like a digit": honest doubts about a drawing, instead of a confident wrong digit.
 
 A classifier trained on digits always answers with a digit, even for a scribble, a letter or
-"42". Three independent signs that the drawing is not one digit, each cheap and explainable:
+"42". Four independent signs that the drawing is not one digit, each cheap and explainable:
 
-1. the model is unsure: its highest probability is low (a real digit is read with > 90 %
+1. the network's inner picture of it is far from every digit it learned: the Mahalanobis
+   distance of its penultimate features to the nearest digit's centre is beyond what real
+   drawn digits reach (cnnlab.drawing.novelty; calibrated per model). This is the sign that
+   catches letters, shapes and scribbles the softmax reads confidently as some digit;
+2. the model is unsure: its highest probability is low (a real digit is read with > 90 %
    almost always);
-2. the ink has the wrong shape: it fills too much of its box (a scribble or a blob), or it
+3. the ink has the wrong shape: it fills too much of its box (a scribble or a blob), or it
    is two separate pieces side by side (two digits), measured on the cropped ink;
-3. there is too little ink to be a digit (a speck), which preprocess already refuses.
+4. there is too little ink to be a digit (a speck), which preprocess already refuses.
 
-The thresholds were set on seeded non-digits (cnnlab.evaluation.non_digits) against the
-digits of the robustness benchmark's drawn set; `bench/bench_not_a_digit.py` prints both
-rates. Numpy and Pillow only.
+The thresholds were set on seeded non-digits (cnnlab.evaluation.non_digits) against real
+digits drawn with the canvas pen; `bench/bench_not_a_digit.py` prints both rates, on test
+digits never used for setting them. Numpy and Pillow only.
 """
 
 from __future__ import annotations
@@ -21,9 +25,10 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
+from cnnlab.drawing.novelty import FALSE_ALARMS, Distance
 from cnnlab.i18n import _
 
-MIN_CONFIDENCE = 0.80  # below this highest probability, the model itself is unsure
+MIN_CONFIDENCE = 0.55  # below this highest probability, the model itself is unsure (real drawn digits: 1%)
 MAX_FILL = 0.31  # share of the 28x28 field that is ink (> 0.3); MNIST digits: 0.14 typical, 0.26 at most
 GRID = 48  # the cropped ink is looked at on a grid this big for its pieces
 PIECE_SHARE = 0.12  # a piece counts when it holds at least this share of the ink
@@ -39,6 +44,7 @@ class Doubt:
     pieces: int
     side_by_side: bool
     reasons: tuple[str, ...]
+    distance: Distance | None = None  # None: the model's features could not be measured
 
     @property
     def doubtful(self) -> bool:
@@ -78,8 +84,13 @@ def ink_pieces(cropped: np.ndarray) -> tuple[int, bool]:
     return len(big), bool(apart and w > SIDE_BY_SIDE * h)
 
 
-def doubts(final28: np.ndarray, cropped: np.ndarray, probs: np.ndarray) -> Doubt:
-    """The signs that a prepared drawing is not one digit, with a sentence for each."""
+def doubts(final28: np.ndarray, cropped: np.ndarray, probs: np.ndarray,
+           distance: Distance | None = None) -> Doubt:
+    """The signs that a prepared drawing is not one digit, with a sentence for each.
+
+    `distance` is the drawing's novelty measure (cnnlab.drawing.novelty); without it only the
+    confidence and the ink's shape are judged.
+    """
     confidence = float(np.max(probs))
     fill = float(np.mean(np.asarray(final28) > 0.3))
     pieces, side_by_side = ink_pieces(cropped)
@@ -91,7 +102,38 @@ def doubts(final28: np.ndarray, cropped: np.ndarray, probs: np.ndarray) -> Doubt
         reasons.append(_("the ink fills {fill} of the box, much more than a digit's strokes "
                          "(MNIST digits: about 14%): is it a scribble or a blob?").format(
                              fill=f"{fill:.0%}"))
+    if distance is not None and distance.far:
+        reasons.append(_("to the network it looks like no digit it learned: its inner picture "
+                         "of the drawing (the numbers its last hidden layer computes) is {value:.1f} "
+                         "away from the nearest digit's, a {digit}, where real drawn digits are "
+                         "about {typical:.1f} away and {share} of them closer than {threshold:.1f}.").format(
+                             value=distance.value, digit=distance.nearest, typical=distance.typical,
+                             share=f"{1 - FALSE_ALARMS:.0%}", threshold=distance.threshold))
     if confidence < MIN_CONFIDENCE:
         reasons.append(_("the model is unsure: its best guess has only {confidence}, where it "
                          "gives most real digits over 90%.").format(confidence=f"{confidence:.0%}"))
-    return Doubt(confidence, fill, pieces, side_by_side, tuple(reasons))
+    return Doubt(confidence, fill, pieces, side_by_side, tuple(reasons), distance)
+
+
+def how_it_decides(distance: Distance | None) -> str:
+    """A paragraph for the student: the signs CNN Lab looks at, with this drawing's numbers."""
+    text = _("A digit classifier always answers with one of the ten digits, even for a letter, so "
+             "its probabilities alone cannot say \"this is no digit\". CNN Lab also looks at the "
+             "numbers the network's last hidden layer computes for the drawing, its inner "
+             "picture of it. For real digits those numbers form one cloud per digit; CNN Lab "
+             "measured the ten clouds (their centres and spread) on MNIST's training digits "
+             "and measures how far the drawing is from the nearest centre, in units of the "
+             "spread (the Mahalanobis distance). The limit is set on real digits drawn with this "
+             "page's pen: {share} of them stay closer.").format(share=f"{1 - FALSE_ALARMS:.0%}")
+    if distance is None:
+        text += " " + _("This model cannot be measured that way (its last Dense layer reads too "
+                        "many numbers, or it has none), so only the signs below count.")
+    else:
+        text += " " + _("This drawing: {value:.1f} from the nearest digit's centre (a {digit}); "
+                        "real drawn digits: about {typical:.1f}; the limit: {threshold:.1f}.").format(
+                            value=distance.value, digit=distance.nearest, typical=distance.typical,
+                            threshold=distance.threshold)
+    return text + " " + _("The other signs: the model gives its best guess under {confidence} (it "
+                          "is unsure), the ink fills more than {fill} of the box (a scribble or a "
+                          "blob), or it is in separate pieces side by side (more than one "
+                          "digit).").format(confidence=f"{MIN_CONFIDENCE:.0%}", fill=f"{MAX_FILL:.0%}")

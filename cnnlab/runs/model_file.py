@@ -20,8 +20,8 @@ from cnnlab.i18n import N_, _, sentences
 
 _FIX = N_("Re-download it or train again.")
 # The command that reproduces models/default exactly (models/default/README.md).
-DEFAULT_MODEL_COMMAND = ("python -m cnnlab train recommended --epochs 20 --validation-split 0 "
-                         "--seed 0 --augment --out models/default "
+DEFAULT_MODEL_COMMAND = ("python -m cnnlab train recommended --epochs 20 --lr 0.003 "
+                         "--lr-schedule one_cycle --validation-split 0 --seed 0 --augment --out models/default "
                          "--name \"CNN Lab default model (recommended preset with augmentation)\"")
 _MISSING = N_("The shipped default model is not installed on this server yet (models/default "
               "has no model.keras). Train a model on the **Train** page and pick it above, or "

@@ -391,3 +391,27 @@ def test_cli_as_a_module_and_codegen_stays_light(tmp_path: Path) -> None:
                             "print('keras' in sys.modules or 'tensorflow' in sys.modules)"],
                            cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert light.stdout.strip() == "False", light.stderr
+
+
+def test_the_scripts_augmentation_slants_restrokes_and_speckles_like_the_trainer() -> None:
+    """The Train page's slant, stroke-width and noise changes are in the exported script too."""
+    import keras
+    import tensorflow as tf
+
+    from cnnlab.training import mnist as mnist_data
+
+    script = generate_script(PRESETS["recommended"].arch, config={"augment": True})
+    assert ".map(lambda x, y: (speckle(slant(augment(restroke(x), training=True))), y))" in script
+    helpers = script[script.index("def slant(x):"):script.index("augment = keras.Sequential")]
+    namespace = {"tf": tf, "keras": keras}
+    exec(helpers, namespace)  # noqa: S102 - our own generated code
+    x = tf.constant(np.array(mnist_data.load_mnist().x_test[:32]), tf.float32)
+    tf.random.set_seed(0)
+    for name in ("slant", "restroke", "speckle"):
+        out = np.asarray(namespace[name](x))
+        assert out.shape == x.shape and out.min() >= 0 and out.max() <= 1, name
+        assert not np.allclose(out, x.numpy()), name
+    slanted = np.asarray(namespace["slant"](x))
+    assert 0.8 < slanted.sum() / x.numpy().sum() < 1.2  # rows move sideways, the ink stays
+    restroked = np.asarray(namespace["restroke"](x)).sum(axis=(1, 2, 3)) / x.numpy().sum(axis=(1, 2, 3))
+    assert restroked.min() < 0.8 and restroked.max() > 1.3  # some thinner, some thicker

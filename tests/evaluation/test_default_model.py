@@ -33,7 +33,8 @@ def test_default_model_file_is_small():
 
 
 def test_default_model_holds_up_at_person_level_strengths():
-    """>= 97 % at the strengths one person's handwriting varies by, on the first 1,000 test digits,
+    """>= 97 % at the strengths one person's handwriting varies by (thinnest strokes included) and
+    with faint noise, on the first 1,000 test digits,
     and on 200 of them redrawn with the Draw page's default pen and prepared as a drawing."""
     import numpy as np
 
@@ -44,13 +45,10 @@ def test_default_model_holds_up_at_person_level_strengths():
     x, y = np.array(data.x_test[:1000, :, :, 0]), np.array(data.y_test[:1000])
     predict = robustness.model_predictor(load_model(DEFAULT_MODEL_DIR / "model.keras"))
     conditions = [("shift", 3), ("rotate", -15), ("rotate", 15), ("scale", 0.8), ("scale", 1.2),
-                  ("stroke", -0.5), ("stroke", 1), ("slant", 0.2)]
+                  ("stroke", -1), ("stroke", -0.5), ("stroke", 1), ("slant", 0.2),
+                  ("noise", 0.1)]  # not a person-level change, but a grainy scan: 99.34 % on all
     for family, strength in conditions:
         accuracy = float(np.mean(predict(robustness.transform(family, strength, x)) == y))
         assert accuracy >= 0.97, (family, strength, accuracy)
-    # the thinnest strokes (MNIST's eroded by a plus) are the one shortfall: 96.7 % on all
-    # 10,000 test digits (models/default/README.md), 95.6 % on these 1,000
-    thinnest = float(np.mean(predict(robustness.transform("stroke", -1, x)) == y))
-    assert thinnest >= 0.95
     drawn = robustness.transform("drawn", 18, x[:200])
     assert float(np.mean(predict(drawn) == y[:200])) >= 0.97

@@ -273,3 +273,19 @@ def test_two_digits_get_the_does_not_look_like_a_digit_message(at, monkeypatch):
     assert not at.exception and at.metric  # the guess is still shown, with the doubt above it
     assert any(w.value.startswith("**This does not look like a digit.**") and "more than one digit"
                in w.value for w in at.warning)
+    assert "How CNN Lab tells a digit from something else" in [e.label for e in at.expander]
+    explained = [m.value for m in at.markdown if "Mahalanobis" in m.value]
+    assert explained and "This drawing:" in explained[0] and "the limit:" in explained[0]
+
+
+def test_a_letter_is_doubted_because_it_is_far_from_every_digit(at, monkeypatch):
+    from cnnlab.paths import DEFAULT_MODEL_DIR
+
+    monkeypatch.setenv("CNNLAB_DEFAULT_MODEL_DIR", str(DEFAULT_MODEL_DIR))
+    letter = np.zeros((280, 280), np.uint8)
+    letter[40:240, 50:80] = letter[40:240, 200:230] = letter[125:155, 50:230] = 255  # an H
+    buf = io.BytesIO()
+    Image.fromarray(letter).save(buf, "PNG")
+    upload(at, "h.png", buf.getvalue())
+    assert not at.exception and at.metric
+    assert any("looks like no digit it learned" in w.value for w in at.warning), [w.value for w in at.warning]

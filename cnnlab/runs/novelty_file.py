@@ -1,0 +1,73 @@
+"""A run's novelty statistics (cnnlab.drawing.novelty), kept beside its model as novelty.npz.
+
+Fitting them takes a few seconds, so the first Draw page that needs them fits them once and
+saves them (atomically) for every later visit and server restart; the shipped default model
+has its file committed. The file names the sha256 of the model.keras it was fitted for, so a
+retrained or replaced model never uses another model's statistics: they are fitted again. A
+run directory that cannot be written (a read-only install) still gets its statistics, kept in
+memory by the caller.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from cnnlab.drawing.novelty import NoveltyStats
+from cnnlab.runs.atomic import atomic_write_bytes
+
+FILE_NAME = "novelty.npz"
+MODEL_NAME = "model.keras"
+
+
+def fingerprint(model_path: str | os.PathLike[str]) -> str:
+    """The sha256 of a model file: which model a statistics file belongs to."""
+    digest = hashlib.sha256()
+    with open(model_path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def save_stats(run_dir: str | os.PathLike[str], stats: NoveltyStats) -> Path:
+    """Write the statistics into run_dir/novelty.npz in one step (the precision as float32)."""
+    buffer = io.BytesIO()
+    np.savez(buffer, means=stats.means, precision=stats.precision.astype(np.float32),
+             threshold=stats.threshold, typical=stats.typical, fingerprint=stats.fingerprint)
+    return atomic_write_bytes(Path(run_dir) / FILE_NAME, buffer.getvalue())
+
+
+def load_stats(run_dir: str | os.PathLike[str], model_fingerprint: str) -> NoveltyStats | None:
+    """The saved statistics if they belong to the model with this fingerprint; None if missing,
+    damaged or fitted for another model."""
+    path = Path(run_dir) / FILE_NAME
+    try:
+        with np.load(path, allow_pickle=False) as saved:
+            if str(saved["fingerprint"]) != model_fingerprint:
+                return None
+            return NoveltyStats(np.asarray(saved["means"], np.float64),
+                                np.asarray(saved["precision"], np.float64),
+                                float(saved["threshold"]), float(saved["typical"]), model_fingerprint)
+    except (OSError, ValueError, KeyError, EOFError):
+        return None
+
+
+def stats_for_run(run_dir: str | os.PathLike[str], model: Any) -> NoveltyStats:
+    """The run's statistics: from novelty.npz, or fitted now and saved there for next time."""
+    from cnnlab.evaluation.novelty_fit import fit_novelty  # MNIST and drawing: only when fitting
+
+    run_dir = Path(run_dir)
+    model_fingerprint = fingerprint(run_dir / MODEL_NAME)
+    stats = load_stats(run_dir, model_fingerprint)
+    if stats is None:
+        stats = fit_novelty(model, model_fingerprint)
+        try:
+            save_stats(run_dir, stats)
+        except OSError:  # read-only: the caller keeps them in memory for this process
+            pass
+    return stats

@@ -8,6 +8,7 @@ prose, the picture and plain-text formulas) and one byte unit (1 KB = 1,024 byte
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Sequence
 
 TIMES = " × "  # prose and tables: 26 × 26 × 32
@@ -44,3 +45,15 @@ def byte_text(amount: int) -> str:
     if amount < 1024 ** 2:
         return f"{amount / 1024:,.1f} KB"
     return f"{amount / 1024 ** 2:,.1f} MB"
+
+
+def display_width(text: str) -> int:
+    """Columns `text` takes in a terminal: Chinese characters (East Asian wide or full-width)
+    take two, so a table with Chinese headers still lines up."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def pad(text: str, width: int, right: bool = False) -> str:
+    """`text` padded with spaces to `width` terminal columns, on the left when `right`-aligned."""
+    gap = " " * max(0, width - display_width(text))
+    return gap + text if right else text + gap

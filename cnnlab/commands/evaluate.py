@@ -9,7 +9,7 @@ from pathlib import Path
 from cnnlab.commands import cannot_read
 from cnnlab.errors import LabError
 from cnnlab.i18n import N_, _
-from cnnlab.text import percent
+from cnnlab.text import display_width, pad, percent
 
 HELP = N_("Evaluate a saved run (its folder, or a .keras file) on the 10,000 MNIST test images: "
           "accuracy, loss, per-digit precision/recall/F1, confusion matrix, confident mistakes.")
@@ -53,6 +53,20 @@ def _run_name(path: Path) -> str:
         return path.name
 
 
+_PER_DIGIT = (N_("digit"), N_("precision"), N_("recall"), "F1", N_("support"))
+
+
+def _per_digit_table(per_class) -> str:
+    """Precision, recall, F1 and support per digit, right-aligned under headers in the
+    student's language (Chinese headers take two terminal columns per character)."""
+    headers = [_(h) for h in _PER_DIGIT]
+    rows = [[str(m.digit), f"{m.precision:.3f}", f"{m.recall:.3f}", f"{m.f1:.3f}",
+             str(m.support)] for m in per_class]
+    widths = [max(display_width(h), 5, *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
+    return "\n".join(" ".join(pad(c, w, right=True) for c, w in zip(cells, widths))
+                     for cells in [headers, *rows])
+
+
 def format_report(ev, name: str = "", mistakes: int = 5) -> str:
     """The plain-text report: headline numbers, per-digit table, confusion matrix, mistakes."""
     timing = (_("cached results") if ev.cached else
@@ -65,14 +79,14 @@ def format_report(ev, name: str = "", mistakes: int = 5) -> str:
              _("Test loss: {loss}").format(loss=f"{ev.loss:.4f}")
              + ("  " + _("(outputs are logits; softmax applied)") if ev.from_logits else ""),
              "", _("Per digit (0/0 counts as 0):"),
-             f"{'digit':>5} {'precision':>9} {'recall':>7} {'F1':>6} {'support':>7}"]
-    lines += [f"{m.digit:>5} {m.precision:>9.3f} {m.recall:>7.3f} {m.f1:>6.3f} {m.support:>7}"
-              for m in ev.per_class]
+             _per_digit_table(ev.per_class)]
     k = ev.confusion.shape[1]
     width = max(4, len(str(int(ev.confusion.max(initial=0)))) + 1)
+    true = _("true")
+    true_width = max(4, display_width(true))
     lines += ["", _("Confusion matrix (rows: true digit, columns: predicted):"),
-              "true " + "".join(f"{p:>{width}}" for p in range(k))]
-    lines += [f"{t:>4} " + "".join(f"{c:>{width}}" for c in row)
+              pad(true, true_width) + " " + "".join(f"{p:>{width}}" for p in range(k))]
+    lines += [pad(str(t), true_width, right=True) + " " + "".join(f"{c:>{width}}" for c in row)
               for t, row in enumerate(ev.confusion.tolist())]
     if mistakes and ev.mistakes:
         lines += ["", _("Most confident mistakes (top {n}):").format(

@@ -8,12 +8,14 @@ import json
 from cnnlab.design.arithmetic import Summary
 from cnnlab.commands import read_text
 from cnnlab.i18n import N_, _
-from cnnlab.text import ASCII, byte_text, dims
+from cnnlab.text import ASCII, byte_text, dims, display_width, pad
 from cnnlab.design.spec import Architecture
 
 HELP = N_("Print a design's layers with output shapes, parameter counts and the formulas behind "
           "them, receptive fields, multiply-adds and totals (no TensorFlow needed).")
-_COLUMNS = ("#", "Layer (type)", "Output shape", "Param #", "Receptive field", "MACs")
+_COLUMNS = ("#", N_("Layer (type)"), N_("Output shape"), N_("Param #"), N_("Receptive field"),
+            N_("MACs"))
+_RIGHT = (0, 3, 5)  # the numbers' columns
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -42,30 +44,36 @@ def render_table(summary: Summary, formulas: bool = True) -> str:
     rows = [[str(s.position), f"{s.name} ({s.type})", str(s.output_shape), f"{s.params:,}",
              f"{s.receptive_field[0]}x{s.receptive_field[1]}", f"{s.macs:,}"]
             for s in summary.layers]
-    widths = [max(len(c), *(len(r[i]) for r in rows)) for i, c in enumerate(_COLUMNS)]
+    columns = [_(c) for c in _COLUMNS]
+    widths = [max(display_width(c), *(display_width(r[i]) for r in rows))
+              for i, c in enumerate(columns)]
 
-    def line(cells: list[str] | tuple[str, ...]) -> str:
-        return "  ".join(c.rjust(w) if i in (0, 3, 5) else c.ljust(w)
+    def line(cells: list[str]) -> str:
+        return "  ".join(pad(c, w, right=i in _RIGHT)
                          for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
 
-    rule = "-" * len(line(_COLUMNS))
+    rule = "-" * display_width(line(columns))
     shape = dims(summary.input_shape, ASCII)
-    out = [f'Model: "cnnlab_model"   input: {shape}', rule, line(_COLUMNS), rule]
+    params, shape_label = _("params:"), _("shape:")
+    label_width = max(display_width(params), display_width(shape_label))
+    out = [_('Model: "cnnlab_model"   input: {shape}').format(shape=shape), rule, line(columns),
+           rule]
     for stats, row in zip(summary.layers, rows):
         out.append(line(row))
         if formulas:
-            out.append(f"      params: {stats.param_formula}")
-            out.append(f"      shape:  {stats.shape_formula}")
+            out.append("      " + pad(params, label_width) + " " + stats.param_formula)
+            out.append("      " + pad(shape_label, label_width) + " " + stats.shape_formula)
+    activation = summary.total_activation_bytes
     out += [rule,
-            f"Total params: {summary.total_params:,}",
-            f"Trainable params: {summary.trainable_params:,}",
-            f"Non-trainable params: {summary.non_trainable_params:,}",
-            f"Multiply-adds per image: {summary.total_macs:,}",
-            "Activation memory per image (float32): "
-            f"{byte_text(summary.total_activation_bytes)} ({summary.total_activation_bytes:,} bytes)",
+            _("Total params: {n}").format(n=f"{summary.total_params:,}"),
+            _("Trainable params: {n}").format(n=f"{summary.trainable_params:,}"),
+            _("Non-trainable params: {n}").format(n=f"{summary.non_trainable_params:,}"),
+            _("Multiply-adds per image: {n}").format(n=f"{summary.total_macs:,}"),
+            _("Activation memory per image (float32): {size} ({n} bytes)").format(
+                size=byte_text(activation), n=f"{activation:,}"),
             rule]
     if summary.warnings:
-        out.append("Warnings:")
+        out.append(_("Warnings:"))
         out += [f"  - {w}" for w in summary.warnings]
     return "\n".join(out)
 

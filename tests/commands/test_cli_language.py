@@ -89,3 +89,31 @@ def test_the_evaluate_and_robustness_reports_in_chinese():
     assert "测试图像 #2：真实为 5，以 " in report
     assert "旋转 (度): 绕图像中心旋转；正值为逆时针" in curves
     assert "原始图像上的准确率：98.00%" in curves
+
+
+def test_chinese_tables_line_up_in_a_terminal(tmp_path, capsys):
+    """Chinese characters take two terminal columns: every row of the summary table and of the
+    per-digit table ends its numbers in the same column as its header."""
+    import numpy as np
+
+    from cnnlab.commands.evaluate import format_report
+    from cnnlab.design.presets import get_preset
+    from cnnlab.evaluation.evaluate import from_outputs
+    from cnnlab.text import display_width
+
+    design = tmp_path / "cnn_a.json"
+    design.write_text(get_preset("cnn_a").arch.to_json())
+    assert main(["--lang", "zh", "summary", str(design), "--no-formulas"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    header = next(i for i, line in enumerate(lines) if line.startswith("#  层（类型）"))
+    rule = display_width(lines[header - 1])
+    assert "参数量" in lines[header] and "乘加次数" in lines[header] and "总参数量：104,202" in lines
+    table = lines[header:header + 2 + len(get_preset("cnn_a").arch.layers)]
+    assert {display_width(line) for line in table if set(line) != {"-"}} == {rule}
+    ev = from_outputs(np.eye(10)[[3, 5, 3]] * 0.9 + 0.01, np.array([3, 5, 5]), seconds=0.5)
+    with i18n.using("zh"):
+        report = format_report(ev, "我的运行").splitlines()
+    start = report.index("每个数字（0/0 记为 0）：") + 1
+    rows = report[start:start + 11]  # the header and digits 0-9
+    assert "精确率" in rows[0] and "召回率" in rows[0]
+    assert len({display_width(row) for row in rows}) == 1, rows

@@ -283,3 +283,14 @@ def test_every_job_state_as_the_student_sees_it(fake):
              progress=Progress(state="cancelled", message=message))
     at.run()
     assert texts(at.warning) == [message]
+
+
+def test_the_fast_recipe_button_fills_in_every_setting_of_the_recipe() -> None:
+    from cnnlab.training import recipes
+    from ui.train import FIELDS
+
+    at = open_train(get_preset("fast").arch)
+    at.button(key="train_fast_recipe").click().run()
+    assert not at.exception and not at.error
+    for field, value in recipes.FAST.items():
+        assert at.session_state[FIELDS[field]] == value, field

@@ -40,7 +40,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--momentum", type=float, help=_("SGD momentum (default 0.9)"))
     parser.add_argument("--subset", type=int, help=_("train on this many images (default: all 60,000)"))
     parser.add_argument("--augment", action="store_true", default=None,
-                        help=_("randomly rotate/shift/zoom training images a little"))
+                        help=_("data augmentation: randomly rotate, shift, zoom and slant training "
+                               "images a little, thin or thicken their strokes, add faint noise"))
     parser.add_argument("--seed", type=int)
     parser.add_argument("--label-format", choices=LABEL_FORMATS)
     parser.add_argument("--validation-split", type=float, help=_("fraction held out (default 0.1)"))

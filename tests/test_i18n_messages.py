@@ -159,3 +159,15 @@ def test_no_cached_function_shows_streamlits_english_spinner():
                     shown.append(f"{path.relative_to(REPO_DIR)}:{node.name}")
     assert not shown, f"add show_spinner=False: {shown}"
     assert CJK.search(i18n.translator("zh").gettext("Loading the model…"))
+
+
+def test_chinese_sentences_follow_each_other_without_a_space():
+    from cnnlab.drawing.doubt import how_it_decides
+    from cnnlab.drawing.novelty import Distance
+
+    for distance in (None, Distance(16.3, 4, 18.7, 11.3)):
+        with i18n.using("zh"):
+            chinese = how_it_decides(distance)
+        english = how_it_decides(distance)
+        assert "。 " not in chinese and "。" in chinese
+        assert ". This" in english or ". The other" in english

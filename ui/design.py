@@ -25,7 +25,7 @@ from cnnlab.design.table import shape_text
 from cnnlab.errors import LabError
 from cnnlab.classroom.limits import Limits
 from cnnlab.design.presets import get_preset
-from cnnlab.i18n import N_, _, ngettext
+from cnnlab.i18n import N_, _, ngettext, sentences
 from cnnlab.design.field_bounds import bring_into_range
 
 LAYERS_KEY = "design_layers"
@@ -220,7 +220,8 @@ def _number(label: str, uid: int, field: str, value: int, low: int, high: int,
     _seed(key(uid, field), value)  # no min/max in the box: sync() corrects it, and says so
     _remember_range(key(uid, field), label, low, high)
     st.number_input(_(label), step=1, key=key(uid, field), width=WIDGET_WIDTH,
-                    help=_(help_text) + " " + _("From {low} to {high}.").format(low=low, high=high))
+                    help=sentences(_(help_text), _("From {low} to {high}.").format(
+                        low=low, high=high)))
 
 
 def _remember_range(widget_key: str, label: str, low: float, high: float | None) -> None:

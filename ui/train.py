@@ -30,7 +30,7 @@ from cnnlab.runs import trash
 from ui import language
 from ui import resources
 from ui import session
-from cnnlab.i18n import N_, _
+from cnnlab.i18n import N_, _, sentences
 from cnnlab.text import count, percent
 
 JOB_KEY = "train_job_id"  # the job this session started last
@@ -200,7 +200,7 @@ def _job_panel(job: JobStatus, owner: str) -> None:
             label, what = view.stop_button_text(job)
             st.button(label, key=f"train_stop_{job.job_id}", icon=":material/stop:",
                       on_click=_stop, args=(job.job_id, owner), disabled=asked)
-            st.caption(what + (" " + _("**Stop requested…**") if asked else ""))
+            st.caption(sentences(what, _("**Stop requested…**")) if asked else what)
         elif job.run_dir is not None and job.state in ("done", "cancelled"):
             if st.button(_("Evaluate this run"), key=f"train_eval_{job.job_id}", type="primary",
                          icon=":material/analytics:"):

@@ -19,7 +19,7 @@ from ui import language
 from ui import resources
 from ui import session
 from cnnlab.text import percent
-from cnnlab.i18n import _
+from cnnlab.i18n import _, sentences
 
 owner = session.student_id()
 config = resources.settings()
@@ -84,9 +84,10 @@ with right:
         distance = draw_glue.novelty_distance(chosen, steps.model_input)
         doubt = doubts(steps.final28, steps.cropped, probs, distance)
         if doubt.doubtful:
-            st.warning(_("**This does not look like a digit.** A digit classifier always "
-                         "answers with a digit, so read its guess below with care:") + " "
-                       + " ".join(f"{reason[0].upper()}{reason[1:]}" for reason in doubt.reasons),
+            st.warning(sentences(_("**This does not look like a digit.** A digit classifier "
+                                   "always answers with a digit, so read its guess below with "
+                                   "care:"),
+                                 *(f"{reason[0].upper()}{reason[1:]}" for reason in doubt.reasons)),
                        icon=":material/help:")
         for column, (rank, (digit, p)) in zip(st.columns(3), enumerate(top_k(probs, 3))):
             column.metric((_("1st choice"), _("2nd choice"), _("3rd choice"))[rank], str(digit),

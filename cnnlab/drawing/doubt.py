@@ -26,7 +26,7 @@ import numpy as np
 from PIL import Image
 
 from cnnlab.drawing.novelty import FALSE_ALARMS, Distance
-from cnnlab.i18n import _
+from cnnlab.i18n import _, sentences
 
 MIN_CONFIDENCE = 0.55  # below this highest probability, the model itself is unsure (real drawn digits: 1%)
 MAX_FILL = 0.31  # share of the 28x28 field that is ink (> 0.3); MNIST digits: 0.14 typical, 0.26 at most
@@ -126,14 +126,15 @@ def how_it_decides(distance: Distance | None) -> str:
              "spread (the Mahalanobis distance). The limit is set on real digits drawn with this "
              "page's pen: {share} of them stay closer.").format(share=f"{1 - FALSE_ALARMS:.0%}")
     if distance is None:
-        text += " " + _("This model cannot be measured that way (its last Dense layer reads too "
-                        "many numbers, or it has none), so only the signs below count.")
+        this_one = _("This model cannot be measured that way (its last Dense layer reads too "
+                     "many numbers, or it has none), so only the signs below count.")
     else:
-        text += " " + _("This drawing: {value:.1f} from the nearest digit's centre (a {digit}); "
-                        "real drawn digits: about {typical:.1f}; the limit: {threshold:.1f}.").format(
-                            value=distance.value, digit=distance.nearest, typical=distance.typical,
-                            threshold=distance.threshold)
-    return text + " " + _("The other signs: the model gives its best guess under {confidence} (it "
-                          "is unsure), the ink fills more than {fill} of the box (a scribble or a "
-                          "blob), or it is in separate pieces side by side (more than one "
-                          "digit).").format(confidence=f"{MIN_CONFIDENCE:.0%}", fill=f"{MAX_FILL:.0%}")
+        this_one = _("This drawing: {value:.1f} from the nearest digit's centre (a {digit}); "
+                     "real drawn digits: about {typical:.1f}; the limit: {threshold:.1f}.").format(
+                         value=distance.value, digit=distance.nearest, typical=distance.typical,
+                         threshold=distance.threshold)
+    others = _("The other signs: the model gives its best guess under {confidence} (it is "
+               "unsure), the ink fills more than {fill} of the box (a scribble or a blob), or it "
+               "is in separate pieces side by side (more than one digit).").format(
+                   confidence=f"{MIN_CONFIDENCE:.0%}", fill=f"{MAX_FILL:.0%}")
+    return sentences(text, this_one, others)

@@ -19,7 +19,7 @@ from cnnlab import text
 from cnnlab.text import percent
 from cnnlab.design.spec import Architecture
 from cnnlab.training.page_text import clock
-from cnnlab.i18n import N_, _, ngettext
+from cnnlab.i18n import N_, _, ngettext, sentences
 
 DEFAULT_LABEL = N_("Default model (shipped with CNN Lab)")
 DEFAULT_MISSING = N_("Default model (not installed on this server)")
@@ -161,8 +161,9 @@ def cell_text(true_digit: int, predicted_digit: int, count: int, support: int, s
         what = ngettext("{n} test image of {true} was read as {predicted}{share}.",
                         "{n} test images of {true} were read as {predicted}{share}.",
                         count).format(n=f"{count:,}", true=true, predicted=predicted, share=share)
-    more = " " + _("Showing the first {n}.").format(n=f"{shown:,}") if shown < count else ""
-    return what + more
+    if shown < count:
+        return sentences(what, _("Showing the first {n}.").format(n=f"{shown:,}"))
+    return what
 
 
 def mistake_caption(mistake: Mistake) -> str:

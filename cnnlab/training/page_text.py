@@ -16,7 +16,7 @@ from cnnlab.classroom.limits import Limits
 from cnnlab.training.progress import Progress, time_to_best
 from cnnlab.runs.store import RunInfo
 from cnnlab.text import percent
-from cnnlab.i18n import N_, _, ngettext
+from cnnlab.i18n import N_, _, ngettext, sentences
 
 TEST_IMAGES = 10_000  # MNIST's test set, measured after every training
 LEARNING_RATES = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1)
@@ -122,8 +122,8 @@ def status_line(job: JobStatus) -> StatusLine:
                 _("Stopped before the first epoch finished, so nothing was saved.")))
         text = job.error or progress.message or _("Stopped; the last completed epoch was kept.")
         score = percent(progress.test_accuracy)
-        return StatusLine("warning", text + " " + _("Its test accuracy: **{score}**.").format(
-            score=score))
+        return StatusLine("warning", sentences(text, _("Its test accuracy: **{score}**.").format(
+            score=score)))
     return StatusLine("error", job.error or _("This training stopped unexpectedly; nothing was "
                                               "saved."))
 

@@ -105,10 +105,8 @@ def keyboard_grid() -> np.ndarray:
     return grid.grid_image(grid.cells_from_rows(chosen))
 
 
-
 def novelty_distance(path: str, x28: np.ndarray):
     """How far the prepared drawing is from every digit the model learned (a novelty Distance),
     or None for a model that cannot be measured. The first drawing per model fits the statistics."""
-    with st.spinner(_("Measuring how real digits look to this model (once per model, a few seconds)…")):
-        meter = resources.novelty_meter(path)
+    meter = resources.novelty_meter(path)  # shows its own spinner while it fits
     return meter.measure(x28) if meter is not None else None

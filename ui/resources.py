@@ -124,7 +124,8 @@ def novelty_meter(run_dir: str | Path):
     """How far a drawing is from the digits a run's model learned (cnnlab.drawing.novelty), or
     None for a model it cannot measure. The first call per model may fit the statistics (a few
     seconds) and save them beside the model; later ones read them."""
-    with st.spinner(_("Measuring how digits look to this model…")):
+    with st.spinner(_("Measuring how real digits look to this model (once per model, a few "
+                      "seconds)…")):
         return _novelty_meter(*_key(run_dir))
 
 

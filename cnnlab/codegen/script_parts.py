@@ -150,10 +150,9 @@ def _fit_augmented(c: dict[str, Any]) -> list[str]:
                 "x_train, y_train = x_train[:-n_val], y_train[:-n_val]"]
         fit += ", validation_data=(x_val, y_val)"
     out += [
-        *textwrap.wrap(_("data augmentation, for training images only: digits slightly turned, "
+        *comment_lines(_("data augmentation, for training images only: digits slightly turned, "
                          "shifted, zoomed, slanted, written with thinner or thicker strokes and, "
-                         "some of them, with faint noise"), 96, initial_indent="# ",
-                       subsequent_indent="# "),
+                         "some of them, with faint noise"), 96).splitlines(),
         _augment_helpers(),
         "augment = keras.Sequential([",
         f"    layers.RandomRotation({ROTATION_DEGREES:g} / 360, fill_mode=\"constant\"),  # "

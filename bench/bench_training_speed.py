@@ -4,9 +4,13 @@ Prints one table with
   (a) epoch throughput of cnnlab's training (cnnlab.training.loop.train: steps per execution,
       tf.data gathered from the MNIST arrays, live progress and stop polling) against a plain
       `model.fit` with Keras' defaults, same design, images, batch size and threads; the
-      steady-state epoch (the last of --epochs), so tracing is left out of both;
+      steady-state epoch (the last of --epochs), so tracing is left out of both; ours in
+      float32 and in mixed bfloat16 (cnnlab.training.precision; float32 again where the
+      processor has no bfloat16 units);
   (b) wall time from Start to 99.0 % test accuracy for the recommended design (Adam 0.001,
-      constant) and for the fast preset with its recipe (cnnlab.training.recipes.FAST): the
+      constant, mixed bfloat16) and for the fast preset with its recipe
+      (cnnlab.training.recipes.FAST, mixed bfloat16 too), the float32 model the run saves
+      scored after every epoch: the
       start-up through the JobManager (c) plus the training seconds until the first epoch
       whose test accuracy reaches the target (test evaluations timed apart, not counted);
   (c) first-chart latency: Start (JobManager.submit) until the job's first live chart point,
@@ -36,6 +40,7 @@ from cnnlab.design.arithmetic import analyze  # noqa: E402
 from cnnlab.design.presets import get_preset  # noqa: E402
 from cnnlab.training import recipes  # noqa: E402
 from cnnlab.training.config import TrainConfig  # noqa: E402
+from cnnlab.training.precision import MIXED_BFLOAT16, effective_precision, float32_model  # noqa: E402
 
 THREADS = os.cpu_count() or 1
 
@@ -47,8 +52,10 @@ def epoch_timer():
         def __init__(self):
             super().__init__()
             self.seconds: list[float] = []
+            self.steps_per_execution = 1
 
         def on_epoch_begin(self, epoch, logs=None):
+            self.steps_per_execution = int(self.model.steps_per_execution)
             self._t = time.perf_counter()
 
         def on_epoch_end(self, epoch, logs=None):
@@ -73,13 +80,14 @@ def plain_fit_epoch_s(arch, config, data) -> float:
 
 
 def ours_epoch_s(arch, config, data) -> tuple[float, int]:
-    """The last epoch's seconds of cnnlab's train(), and the steps per execution it chose."""
+    """The last epoch's seconds of cnnlab's train() (in `config.precision`), and the steps per
+    execution it chose."""
     from cnnlab.training import loop
 
     timer = epoch_timer()
     result = loop.train(arch, config, data, threads=THREADS, callbacks=[timer],
                         on_progress=lambda p: p.to_dict())  # what a worker sends
-    return timer.seconds[-1], int(result.model.steps_per_execution)
+    return timer.seconds[-1], timer.steps_per_execution
 
 
 def time_to_accuracy(arch, config, data, target: float) -> tuple[float | None, int | None, float]:
@@ -99,8 +107,11 @@ def time_to_accuracy(arch, config, data, target: float) -> tuple[float | None, i
         def on_epoch_end(self, epoch, logs=None):
             begin = time.perf_counter()
             train_s = begin - self.start - self.eval_s
-            acc = self.model.evaluate(data.x_test, data.y_test.astype("int32"), batch_size=1000,
-                                      verbose=0, return_dict=True)["accuracy"]
+            plain = float32_model(self.model, arch)  # what the run would save, as train() does
+            if plain is not self.model:
+                plain.compile(loss=loop.make_loss(arch, config), metrics=["accuracy"])
+            acc = plain.evaluate(data.x_test, data.y_test.astype("int32"), batch_size=1000,
+                                 verbose=0, return_dict=True)["accuracy"]
             self.eval_s += time.perf_counter() - begin
             self.best = max(self.best, acc)
             print(f"    epoch {epoch + 1}: {train_s:6.1f} s of training, test accuracy {acc:.4f}",
@@ -153,11 +164,11 @@ def first_chart_latency(warm: bool, arch, config) -> tuple[float, float | None]:
             jm.shutdown(timeout_s=5)
 
 
-def matmul_flops(n: int = 2048, repeats: int = 10) -> float:
-    """FLOP/s of an n x n float32 matrix product on this process's threads: the CPU's ceiling."""
+def matmul_flops(n: int = 2048, repeats: int = 10, dtype: str = "float32") -> float:
+    """FLOP/s of an n x n matrix product in `dtype` on this process's threads: the CPU's ceiling."""
     import tensorflow as tf
 
-    a = tf.random.normal((n, n))
+    a = tf.cast(tf.random.normal((n, n)), dtype)
     tf.linalg.matmul(a, a).numpy()
     start = time.perf_counter()
     for _ in range(repeats):
@@ -184,10 +195,12 @@ def main() -> None:
 
     configure_threads(THREADS)
     data = load_mnist()
+    mixed = effective_precision(MIXED_BFLOAT16)  # float32 where the processor lacks the units
+    # (b) trains each design with mixed bfloat16 where this processor has the units for it
+    # (cnnlab.training.precision), as the fast recipe does.
     designs = {"recommended": (get_preset("recommended").arch, TrainConfig(
-                   epochs=args.max_epochs, validation_split=0.0)),
-               "fast": (get_preset("fast").arch, TrainConfig(**recipes.FAST).replace(
-                   validation_split=0.0))}
+                   epochs=args.max_epochs, validation_split=0.0, precision=MIXED_BFLOAT16)),
+               "fast": (get_preset("fast").arch, TrainConfig(**recipes.FAST))}
     rows = {}
     for name, (arch, recipe) in ([] if args.skip_training else designs.items()):
         macs = analyze(arch).total_macs
@@ -195,11 +208,14 @@ def main() -> None:
         quick = TrainConfig(epochs=args.epochs, subset=args.subset, batch_size=recipe.batch_size,
                             validation_split=0.0)
         plain_s = plain_fit_epoch_s(arch, quick, data)
-        ours_s, spe = ours_epoch_s(arch, quick, data)
-        print(f"  (a) epoch of {args.subset:,}: plain fit {plain_s:.2f} s, ours {ours_s:.2f} s "
+        ours32_s, spe = ours_epoch_s(arch, quick, data)
+        ours_s, _ = ours_epoch_s(arch, quick.replace(precision=MIXED_BFLOAT16), data)
+        print(f"  (a) epoch of {args.subset:,}: plain fit {plain_s:.2f} s, ours {ours32_s:.2f} s "
+              f"in float32, {ours_s:.2f} s in {effective_precision(MIXED_BFLOAT16)} "
               f"(steps per execution {spe})", flush=True)
         reached_s, epoch, best = time_to_accuracy(arch, recipe, data, args.target)
         rows[name] = dict(macs=macs, plain=args.subset / plain_s, ours=args.subset / ours_s,
+                          ours32=args.subset / ours32_s,
                           spe=spe, reached_s=reached_s, epoch=epoch, best=best,
                           flops_epoch=6 * macs * 60_000)
     quick = TrainConfig(epochs=1, subset=12_000)
@@ -207,14 +223,17 @@ def main() -> None:
     cold_s = None if args.no_cold else first_chart_latency(False, designs["recommended"][0],
                                                            quick)[0]
     ceiling = matmul_flops()
+    mixed_ceiling = matmul_flops(dtype="bfloat16") if mixed != "float32" else ceiling
 
-    print(f"\n{'':34s}" + "".join(f"{n:>16s}" for n in rows), flush=True)
+    print(f"\n{'':40s}" + "".join(f"{n:>16s}" for n in rows), flush=True)
     def line(label, fmt):
-        print(f"{label:34s}" + "".join(f"{fmt(r):>16s}" for r in rows.values()))
+        print(f"{label:40s}" + "".join(f"{fmt(r):>16s}" for r in rows.values()))
     line("multiply-adds per image", lambda r: f"{r['macs']:,}")
     line("(a) plain model.fit, images/s", lambda r: f"{r['plain']:,.0f}")
-    line("(a) cnnlab train(), images/s", lambda r: f"{r['ours']:,.0f}")
-    line("(a) speed-up", lambda r: f"{r['ours'] / r['plain']:.2f}x")
+    line("(a) cnnlab train() float32, images/s", lambda r: f"{r['ours32']:,.0f}")
+    line("(a) speed-up in float32", lambda r: f"{r['ours32'] / r['plain']:.2f}x")
+    line(f"(a) cnnlab train() {mixed}, images/s", lambda r: f"{r['ours']:,.0f}")
+    line(f"(a) speed-up in {mixed}", lambda r: f"{r['ours'] / r['plain']:.2f}x")
     line("    steps per execution", lambda r: str(r["spe"]))
     line("(b) training s to test >= target", lambda r: "not reached" if r["reached_s"] is None
          else f"{r['reached_s']:.1f} (ep {r['epoch']})")
@@ -222,12 +241,17 @@ def main() -> None:
          else f"{r['reached_s'] + warm_s:.1f} s")
     line("    best test accuracy", lambda r: f"{r['best']:.4f}")
     line("(d) GFLOP per 60k-image epoch", lambda r: f"{r['flops_epoch'] / 1e9:,.0f}")
-    line("(d) measured GFLOP/s (ours)", lambda r: f"{6 * r['macs'] * r['ours'] / 1e9:.1f}")
-    line("(d) share of the matmul ceiling", lambda r: f"{6 * r['macs'] * r['ours'] / ceiling:.0%}")
+    line("(d) measured GFLOP/s, float32", lambda r: f"{6 * r['macs'] * r['ours32'] / 1e9:.1f}")
+    line("(d) share of the float32 matmul ceiling",
+         lambda r: f"{6 * r['macs'] * r['ours32'] / ceiling:.0%}")
+    line(f"(d) measured GFLOP/s, {mixed}", lambda r: f"{6 * r['macs'] * r['ours'] / 1e9:.1f}")
+    line(f"(d) share of the {mixed.split('_')[-1]} matmul ceiling",
+         lambda r: f"{6 * r['macs'] * r['ours'] / mixed_ceiling:.0%}")
     print(f"(c) first chart point after Start: warm worker {warm_s:.2f} s"
           + ("" if cold_s is None else f", cold worker {cold_s:.2f} s"))
     print(f"    an idle warm worker holds {idle_mb:,.0f} MB resident (TensorFlow + MNIST)")
-    print(f"(d) matmul ceiling on {THREADS} threads: {ceiling / 1e9:.1f} GFLOP/s")
+    print(f"(d) matmul ceiling on {THREADS} threads: {ceiling / 1e9:.1f} GFLOP/s in float32, "
+          f"{mixed_ceiling / 1e9:.1f} GFLOP/s in {mixed.split('_')[-1]}")
     print(f"load after: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
 
 

@@ -16,7 +16,7 @@ from cnnlab.paths import REPO_DIR
 
 PO = i18n.catalogue_path("zh")
 # Messages whose Chinese is rightly the same text (names, symbols); keep this list short.
-SAME_IN_CHINESE = {"{n}/{total}", "Adam", "SGD", "RMSprop"}
+SAME_IN_CHINESE = {"{n}/{total}", "Adam", "SGD", "RMSprop", "float32"}
 # Words the course does not use, with the course's own term to use instead.
 NOT_THE_COURSE_TERM = {"内核": "卷积核", "跨步": "步长", "步幅": "步长", "补丁": "填充",
                        "汇聚": "池化", "感受域": "感受野", "查准率": "精确率", "查全率": "召回率",

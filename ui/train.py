@@ -19,7 +19,7 @@ from cnnlab.training import augmentation
 from cnnlab.training import page_text as view
 from cnnlab.errors import LabError
 from cnnlab.training import recipes
-from cnnlab.training.config import LABEL_FORMATS, LR_SCHEDULES, OPTIMIZERS
+from cnnlab.training.config import LABEL_FORMATS, LR_SCHEDULES, OPTIMIZERS, PRECISIONS
 from cnnlab.training.queue import JobStatus
 from cnnlab.classroom.limits import Limits
 from cnnlab.plots.training import progress_figure
@@ -43,7 +43,7 @@ FIELDS = {"optimizer": "train_optimizer", "learning_rate": "train_lr", "momentum
           "batch_size": "train_batch_size", "epochs": "train_epochs",
           "validation_split": "train_val_split", "label_format": "train_labels",
           "subset": "train_subset", "seed": "train_seed", "augment": "train_augment",
-          "lr_schedule": "train_lr_schedule"}
+          "lr_schedule": "train_lr_schedule", "precision": "train_precision"}
 PLOT_CONFIG = {"displayModeBar": False}
 DOWNLOAD_HELP = {"model.keras": N_("The trained network with its weights; in Python, "
                                    "keras.models.load_model(path) loads it."),
@@ -99,6 +99,9 @@ def settings_form(limits: Limits, blocked: bool = False) -> tuple[dict[str, Any]
             st.radio(_("Learning-rate schedule"), LR_SCHEDULES, key="train_lr_schedule",
                      horizontal=True, format_func=lambda v: _(recipes.LR_SCHEDULE_NAMES[v]),
                      help=" ".join(_(text) for text in recipes.LR_SCHEDULE_HELP.values()))
+            st.radio(_("Arithmetic precision"), PRECISIONS, key="train_precision",
+                     horizontal=True, format_func=lambda v: _(recipes.PRECISION_NAMES[v]),
+                     help=_(recipes.PRECISION_HELP))
             if optimizer == "sgd":
                 st.slider(_("Momentum"), 0.0, 0.99, step=0.01, key="train_momentum",
                           help=_("How much of the previous step carries over into the next one."))

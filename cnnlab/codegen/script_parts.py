@@ -24,7 +24,8 @@ MNIST_SHAPE = (28, 28, 1)
 DEFAULTS: dict[str, Any] = {"optimizer": "adam", "learning_rate": 1e-3, "momentum": 0.9,
                             "batch_size": 128, "epochs": 3, "validation_split": 0.1,
                             "label_format": "integer", "subset": None, "seed": 0,
-                            "augment": False, "lr_schedule": "constant"}
+                            "augment": False, "lr_schedule": "constant",
+                            "precision": "float32"}
 # Keras' own defaults of each optimizer's settings, and its class name.
 _OPTIMIZERS = {"adam": ("Adam", {"learning_rate": 1e-3}),
                "rmsprop": ("RMSprop", {"learning_rate": 1e-3}),
@@ -83,10 +84,17 @@ def script_lines(arch: spec.Architecture, model_code: str, config: Any, data_pat
     out += [f"keras.utils.set_random_seed({c['seed']})  # "
             + _("the same initial weights and shuffling on every run"), ""]
     out += _data(data_path, c)
-    out += ["# " + _("3. The model"), model_code.rstrip("\n"),
-            "model.summary()  # " + _("per layer: output shape (None is the batch axis) and "
-                                      "parameters"),
-            ""]
+    mixed = c["precision"] == "mixed_bfloat16"
+    out += ["# " + _("3. The model")]
+    if mixed:
+        out.append('keras.config.set_dtype_policy("mixed_bfloat16")  # '
+                   + _("the model's layers compute in bfloat16, their weights stay float32"))
+    out.append(model_code.rstrip("\n"))
+    if mixed:
+        out.append('keras.config.set_dtype_policy("float32")  # '
+                   + _("what is built after the model computes in float32 again"))
+    out += ["model.summary()  # " + _("per layer: output shape (None is the batch axis) and "
+                                      "parameters"), ""]
     out += _train(c)
     return out
 

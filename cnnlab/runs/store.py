@@ -175,7 +175,7 @@ def _write_files(path: Path, arch: Architecture, config: TrainConfig, result: An
         "status": "cancelled" if result.stopped else "complete",
         "created": started.get("created") or _now(), "finished": _now(),
         "epochs_completed": result.epochs_completed, "epochs_planned": config.epochs,
-        "params": result.params, "message": progress.message,
+        "params": result.params, "message": progress.message, "precision": result.precision,
         "data": {"train_samples": result.train_samples, "val_samples": result.val_samples},
         "timings": {"train_seconds": round(result.train_seconds, 3),
                     "eval_seconds": round(result.eval_seconds, 3),

@@ -17,6 +17,7 @@ from cnnlab.classroom.limits import DEFAULT_LIMITS, Limits
 OPTIMIZERS = ("adam", "rmsprop", "sgd")
 LABEL_FORMATS = ("integer", "one_hot")
 LR_SCHEDULES = ("constant", "one_cycle")  # see cnnlab.training.loop.learning_rate
+PRECISIONS = ("float32", "mixed_bfloat16")  # see cnnlab.training.precision
 NUM_CLASSES = 10  # the digits 0-9
 
 
@@ -35,11 +36,13 @@ class TrainConfig:
     seed: int = 0  # initial weights, shuffling and the validation split repeat with the same seed
     augment: bool = False  # random small rotations, shifts and zooms of training images only
     lr_schedule: str = "constant"  # "one_cycle": warm up to learning_rate, then cosine down
+    precision: str = "float32"  # "mixed_bfloat16": compute in bfloat16, keep float32 weights
 
     def __post_init__(self) -> None:
         _check_choice("optimizer", self.optimizer, OPTIMIZERS)
         _check_choice("label_format", self.label_format, LABEL_FORMATS)
         _check_choice("lr_schedule", self.lr_schedule, LR_SCHEDULES)
+        _check_choice("precision", self.precision, PRECISIONS)
         _check_number("learning_rate", self.learning_rate, low=0.0, high=10.0, open_low=True,
                       hint=_("such as 0.001"))
         _check_number("momentum", self.momentum, low=0.0, high=1.0, open_high=True,

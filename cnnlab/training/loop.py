@@ -25,6 +25,7 @@ import numpy as np
 from cnnlab.design import spec
 from cnnlab.training.config import NUM_CLASSES, TrainConfig
 from cnnlab.training.mnist import Mnist, subset
+from cnnlab.training.precision import effective_precision, float32_model, layers_computing_in
 from cnnlab.training.progress import Progress, ProgressTracker, finite
 
 
@@ -36,6 +37,7 @@ class TrainResult:
     progress: Progress  # the final snapshot, with the histories and test metrics
     stopped: bool  # stopped on request before all epochs ran
     epochs_completed: int
+    precision: str  # what the training computed in (cnnlab.training.precision)
     test_loss: float | None
     test_accuracy: float | None
     train_seconds: float  # wall time of model.fit, validation included
@@ -75,7 +77,9 @@ def train(arch: spec.Architecture, config: TrainConfig, data: Mnist, *,
 
         steps_per_execution = choose_steps_per_execution(analyze(arch).total_macs,
                                                          config.batch_size, batches, threads)
-    model = build_model(arch, seed=config.seed)
+    precision = effective_precision(config.precision)
+    with layers_computing_in(precision):
+        model = build_model(arch, seed=config.seed)
     model.compile(optimizer=make_optimizer(config, batches), loss=make_loss(arch, config),
                   metrics=["accuracy"], steps_per_execution=steps_per_execution)
     labels = format_labels(data.y_train, config.label_format)
@@ -110,6 +114,9 @@ def train(arch: spec.Architecture, config: TrainConfig, data: Mnist, *,
     else:
         if live.stopped:
             model.set_weights(live.weights)  # back to the end of the last completed epoch
+        if model.dtype_policy.name != "float32":
+            model = float32_model(model, arch)  # what is evaluated, saved and drawn on
+            model.compile(loss=make_loss(arch, config), metrics=["accuracy"])
         tracker.finish("evaluating")
         start = time.perf_counter()
         scores = model.evaluate(data.x_test, format_labels(data.y_test, config.label_format),
@@ -126,7 +133,7 @@ def train(arch: spec.Architecture, config: TrainConfig, data: Mnist, *,
                                  elapsed_s=train_seconds, test_loss=test_loss,
                                  test_accuracy=test_acc, message=message)
     return TrainResult(model=model, progress=final, stopped=live.stopped,
-                       epochs_completed=live.completed, test_loss=test_loss,
+                       epochs_completed=live.completed, precision=precision, test_loss=test_loss,
                        test_accuracy=test_acc, train_seconds=train_seconds,
                        eval_seconds=eval_seconds, samples_per_sec=samples_per_sec,
                        train_samples=len(train_index), val_samples=0 if val_index is None else

@@ -28,7 +28,8 @@ VALIDATION_SPLITS = (0.0, 0.05, 0.1, 0.15, 0.2, 0.3)
 DEFAULTS: dict[str, Any] = {"optimizer": "adam", "learning_rate": 0.001, "momentum": 0.9,
                             "batch_size": 128, "epochs": 3, "validation_split": 0.1,
                             "label_format": "integer", "subset": 20_000, "seed": 0,
-                            "augment": False, "lr_schedule": "constant"}
+                            "augment": False, "lr_schedule": "constant",
+                            "precision": "float32"}
 OPTIMIZER_HELP = {
     "adam": N_("Adam: adapts the step size of every weight; a safe default (learning rate "
                "0.001)."),

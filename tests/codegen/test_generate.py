@@ -228,6 +228,7 @@ def test_training_settings_become_compile_and_fit() -> None:
            "validation_split=0.1)" in default
     assert "keras.utils.set_random_seed(0)" in default
     assert "[:" not in default  # no subset
+    assert "set_dtype_policy" not in default  # float32, Keras' default
     custom = generate_script(arch, config={"optimizer": "sgd", "learning_rate": 0.05,
                                            "label_format": "one_hot", "subset": 2000,
                                            "validation_split": 0.0, "epochs": 7, "seed": 3})
@@ -304,18 +305,20 @@ def test_invalid_designs_raise_the_friendly_error() -> None:
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_a_generated_script_trains_and_evaluates(tmp_path: Path, lang: str) -> None:
-    """One real run: bundled files, residual helper, one-hot labels, SGD, augmentation, 500
-    images; with its comments in English, and in Chinese."""
+    """One real run: bundled files, residual helper, one-hot labels, SGD, augmentation, mixed
+    bfloat16, 500 images; with its comments in English, and in Chinese."""
     arch = spec.Architecture((spec.Conv2D(8, (3, 3), activation="relu"), spec.MaxPooling2D(),
                               spec.ResidualBlock(8, strides=(2, 2)), spec.Flatten(),
                               spec.Dense(10, "softmax")))
     config = {"optimizer": "sgd", "learning_rate": 0.05, "label_format": "one_hot",
-              "subset": 500, "epochs": 1, "augment": True, "lr_schedule": "one_cycle"}
+              "subset": 500, "epochs": 1, "augment": True, "lr_schedule": "one_cycle",
+              "precision": "mixed_bfloat16"}
     script = tmp_path / "cnn.py"
     with i18n.using(lang):
         script.write_text(generate_script(arch, "functional", config, data_path=str(MNIST_DIR)),
                           encoding="utf-8")
     assert ("# 4. 训练设置" in script.read_text(encoding="utf-8")) == (lang == "zh")
+    assert 'keras.config.set_dtype_policy("mixed_bfloat16")' in script.read_text(encoding="utf-8")
     env = {**os.environ, "CUDA_VISIBLE_DEVICES": ""}  # the log level comes from tests/conftest.py
     done = subprocess.run([sys.executable, str(script)], cwd=tmp_path, env=env,
                           capture_output=True, text=True, timeout=300)
@@ -337,7 +340,8 @@ def code_tokens(script: str) -> list[tuple[int, str]]:
 @pytest.mark.parametrize("key", sorted(PRESETS))
 def test_chinese_comments_and_the_very_same_code(key: str) -> None:
     """The student's language changes the comments only: every code token stays the same."""
-    config = {"augment": True, "subset": 1000, "label_format": "one_hot", "optimizer": "sgd"}
+    config = {"augment": True, "subset": 1000, "label_format": "one_hot", "optimizer": "sgd",
+              "precision": "mixed_bfloat16"}
     for style in STYLES:
         english = generate_script(PRESETS[key].arch, style, config)
         with i18n.using("zh"):

@@ -8,6 +8,7 @@ import pytest
 from cnnlab.runs import store as runs
 from cnnlab.__main__ import main
 from cnnlab.runs.model_file import load_model
+from cnnlab.training.precision import effective_precision
 
 DESIGN = {"layers": [{"type": "Conv2D", "filters": 4, "kernel_size": 3, "activation": "relu"},
                      {"type": "MaxPooling2D"}, {"type": "Flatten"},
@@ -36,11 +37,13 @@ def test_trains_a_design_file_into_a_loadable_run(tmp_path, capsys):
 def test_a_preset_key_saves_under_the_runs_dir(tmp_path, capsys):
     code = main(["train", "dense_baseline", "--subset", "100", "--epochs", "1", "--quiet",
                  "--runs-dir", str(tmp_path), "--owner", "teacher", "--name", "baseline",
-                 "--lr-schedule", "one_cycle"])
+                 "--lr-schedule", "one_cycle", "--precision", "mixed_bfloat16"])
     assert code == 0
     [info] = runs.list_runs(tmp_path, "teacher")
     assert info.name == "baseline" and info.status == "complete"
-    assert runs.load_run(info.path).config.lr_schedule == "one_cycle"
+    run = runs.load_run(info.path)
+    assert run.config.lr_schedule == "one_cycle" and run.config.precision == "mixed_bfloat16"
+    assert run.meta["precision"] == effective_precision("mixed_bfloat16")  # float32 without units
 
 
 @pytest.mark.parametrize("args, words", [

@@ -31,9 +31,9 @@ def fake_result(stopped=False, model=True):
                         batch_history=((3, 1.5, 0.6),), epoch_history=history,
                         test_loss=1.4, test_accuracy=0.61)
     return TrainResult(model=build_model(ARCH, seed=1) if model else None, progress=progress,
-                       stopped=stopped, epochs_completed=1, test_loss=1.4, test_accuracy=0.61,
-                       train_seconds=1.25, eval_seconds=0.5, samples_per_sec=240.0,
-                       train_samples=90, val_samples=10, params=7850)
+                       stopped=stopped, epochs_completed=1, precision="float32", test_loss=1.4,
+                       test_accuracy=0.61, train_seconds=1.25, eval_seconds=0.5,
+                       samples_per_sec=240.0, train_samples=90, val_samples=10, params=7850)
 
 
 @pytest.mark.parametrize("raw, clean", [

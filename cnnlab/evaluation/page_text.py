@@ -100,6 +100,8 @@ def settings_line(config: Any, meta: Mapping[str, Any]) -> str:
         parts.append(_("{n} training images{held}").format(n=f"{train:,}", held=held))
     if config.augment:
         parts.append(_("with augmentation"))
+    if meta.get("precision") == "mixed_bfloat16":  # what it computed in, not what was asked
+        parts.append(_("computed in mixed bfloat16"))
     seconds = (meta.get("timings") or {}).get("train_seconds")
     if seconds is not None:
         parts.append(_("{time} of training").format(time=clock(seconds)))

@@ -142,12 +142,16 @@ def train(arch: spec.Architecture, config: TrainConfig, data: Mnist, *,
 
 def warm_up(data: Mnist) -> None:
     """Pay a process's one-time costs before anyone waits: import Keras, make the MNIST tensors
-    and run every path of `train` (tf.data, fit, validation, evaluation) on a tiny model, so a
-    warm worker's student sees the first chart point at once. Forgets the tiny model after."""
+    and run every path of `train` (tf.data, fit, validation, evaluation, mixed precision where
+    the processor has it) on a tiny model, so a warm worker's student sees the first chart
+    point at once. Forgets the tiny model after."""
     import keras
 
     tiny = spec.Architecture((spec.Flatten(), spec.Dense(10, "softmax")))
-    train(tiny, TrainConfig(epochs=1, subset=64, batch_size=32, validation_split=0.25), data)
+    config = TrainConfig(epochs=1, subset=64, batch_size=32, validation_split=0.25)
+    train(tiny, config, data)
+    if effective_precision("mixed_bfloat16") != "float32":
+        train(tiny, config.replace(precision="mixed_bfloat16"), data)  # its copy back too
     keras.backend.clear_session()
 
 

@@ -52,6 +52,10 @@ def test_design_and_settings_lines():
     assert "no validation hold-out" in view.settings_line(
         TrainConfig(epochs=1), {"epochs_completed": 1, "data": {"train_samples": 500}})
     assert view.settings_line(TrainConfig(augment=True), {}).endswith("with augmentation")
+    mixed = TrainConfig(precision="mixed_bfloat16")
+    assert view.settings_line(mixed, {"precision": "mixed_bfloat16"}).endswith(
+        "computed in mixed bfloat16")
+    assert "bfloat16" not in view.settings_line(mixed, {"precision": "float32"})  # fell back
 
 
 def test_class_rows_and_the_summary_name_the_weakest_digit_and_commonest_mistake():

@@ -89,6 +89,9 @@ def run(args: argparse.Namespace) -> int:
     finally:
         signal.signal(signal.SIGINT, previous)
     printer.close()
+    if result.precision != config.precision:
+        print(_("This processor has no bfloat16 units, so it trained in float32 (as fast as it "
+                "can here)."), file=sys.stderr)
     if not result.has_model:
         print(_("Stopped before the first epoch finished; nothing was saved."), file=sys.stderr)
         return 1

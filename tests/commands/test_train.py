@@ -46,6 +46,19 @@ def test_a_preset_key_saves_under_the_runs_dir(tmp_path, capsys):
     assert run.meta["precision"] == effective_precision("mixed_bfloat16")  # float32 without units
 
 
+def test_a_processor_without_bfloat16_units_trains_in_float32_and_says_so(tmp_path, capsys,
+                                                                          monkeypatch):
+    from cnnlab.training import precision
+
+    monkeypatch.setattr(precision, "cpu_has_bfloat16", lambda cpuinfo=None: False)
+    monkeypatch.setattr(precision, "has_gpu", lambda: False)
+    code = main(["train", "dense_baseline", "--subset", "100", "--epochs", "1", "--quiet",
+                 "--out", str(tmp_path / "run"), "--precision", "mixed_bfloat16"])
+    assert code == 0
+    assert "no bfloat16 units, so it trained in float32" in capsys.readouterr().err
+    assert runs.load_run(tmp_path / "run").meta["precision"] == "float32"
+
+
 @pytest.mark.parametrize("args, words", [
     (["no_such_thing"], "neither a design file nor a preset"),
     (["cnn_a", "--epochs", "0"], "epochs must be a whole number of at least 1"),

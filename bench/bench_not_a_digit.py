@@ -77,7 +77,7 @@ def main() -> None:
     for kind, canvases in non_digits(args.per_kind, np.array(data.x_test[:400, :, :, 0]), seed=7).items():
         verdicts = [judge(model, stats, features, c) for c in canvases]
         caught = Counter(sign for flagged, sign in verdicts if flagged)
-        print(f"{kind:>11}: {sum(caught.values()) / len(verdicts):6.1%} caught  ({dict(caught)})")
+        print(f"{kind:>12}: {sum(caught.values()) / len(verdicts):6.1%} caught  ({dict(caught)})")
     print(f"{time.perf_counter() - start:.1f} s (load average {os.getloadavg()[0]:.1f} on "
           f"{os.cpu_count()} cores)")
 

@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np  # noqa: E402
 
 from cnnlab.drawing.doubt import MAX_FILL, doubts  # noqa: E402
-from cnnlab.drawing.novelty import feature_extractor  # noqa: E402
+from cnnlab.drawing.novelty import NoveltyMeter  # noqa: E402
 from cnnlab.drawing.predict import predict_probabilities  # noqa: E402
 from cnnlab.drawing.preprocess import preprocess_digit  # noqa: E402
 from cnnlab.errors import LabError  # noqa: E402
@@ -38,13 +38,13 @@ from cnnlab.paths import DEFAULT_MODEL_DIR  # noqa: E402
 from cnnlab.training.mnist import load_mnist  # noqa: E402
 
 
-def judge(model, stats, features, canvas) -> tuple[bool, str]:
+def judge(model, meter, canvas) -> tuple[bool, str]:
     """(flagged, which sign) for one canvas, as the Draw page would decide."""
     try:
         steps = preprocess_digit(canvas)
     except LabError:
         return True, "empty"
-    distance = stats.measure(features(steps.model_input)) if stats is not None else None
+    distance = meter.measure(steps.model_input) if meter is not None else None
     d = doubts(steps.final28, steps.cropped, predict_probabilities(model, steps.model_input), distance)
     sign = ("two pieces" if d.side_by_side else "fill" if d.fill > MAX_FILL
             else "far" if distance is not None and distance.far else "unsure") if d.doubtful else ""
@@ -61,21 +61,22 @@ def main() -> None:
     data = load_mnist()
     start = time.perf_counter()
     stats = stats_for_run(Path(args.model).parent, model)
-    features = feature_extractor(model)
-    print(f"novelty statistics ready in {time.perf_counter() - start:.1f} s: threshold "
-          f"{stats.threshold:.1f}, typical drawn digit {stats.typical:.1f}")
+    meter = NoveltyMeter(model, stats)
+    weights = ", ".join(f"{n} {w:+.2f}" for n, w in zip(stats.names, stats.combination.weights))
+    print(f"novelty statistics ready in {time.perf_counter() - start:.1f} s: limit "
+          f"{stats.threshold:.2f}, typical drawn digit {stats.typical:.2f}; weights {weights}")
     start = time.perf_counter()
     x = np.array(data.x_test[-args.digits:, :, :, 0])  # the last test digits: not the ones tuned on
     rng = np.random.default_rng(1)
     signs = Counter()
     for line in centre_lines(x):
-        flagged, sign = judge(model, stats, features, random_drawing(line, int(rng.choice(PEN_WIDTHS)), rng))
+        flagged, sign = judge(model, meter, random_drawing(line, int(rng.choice(PEN_WIDTHS)), rng))
         signs[sign] += flagged
     alarms = sum(signs.values())
     print(f"real digits (last {len(x):,} test digits, drawn with the canvas pen): "
           f"{alarms / len(x):.1%} wrongly doubted  ({dict(signs)})")
     for kind, canvases in non_digits(args.per_kind, np.array(data.x_test[:400, :, :, 0]), seed=7).items():
-        verdicts = [judge(model, stats, features, c) for c in canvases]
+        verdicts = [judge(model, meter, c) for c in canvases]
         caught = Counter(sign for flagged, sign in verdicts if flagged)
         print(f"{kind:>12}: {sum(caught.values()) / len(verdicts):6.1%} caught  ({dict(caught)})")
     print(f"{time.perf_counter() - start:.1f} s (load average {os.getloadavg()[0]:.1f} on "

@@ -1,14 +1,16 @@
 """How often does the Draw page say "this does not look like a digit", for non-digits and for digits?
 
-Seeded non-digits (scribbles, letters, shapes, specks, two digits side by side:
-cnnlab.evaluation.non_digits) and real test digits redrawn with the canvas' pen at random
-widths, sizes and places (cnnlab.evaluation.drawn) go through the Draw page's own steps:
-preprocess, the model, its novelty statistics (cnnlab.drawing.novelty: fitted and saved
-beside the model first if missing), cnnlab.drawing.doubt. Prints the share flagged per kind (higher is
-better; a speck too small to count as ink is refused as an empty canvas, which counts as
-caught) and the false-alarm rate on real digits (lower is better), with each sign's share.
+Seeded non-digits (scribbles, typed letters, shapes, specks, two digits side by side, capital
+letters drawn with the canvas pen: cnnlab.evaluation.non_digits, with seeds never used for
+fitting) and real test digits redrawn with the canvas' pen at random widths, sizes and places
+(cnnlab.evaluation.drawn) go through the Draw page's own steps: preprocess, the model, its
+novelty statistics (cnnlab.drawing.novelty: fitted and saved beside the model first if
+missing), cnnlab.drawing.doubt. Prints the share flagged per kind (higher is better; a speck
+too small to count as ink is refused as an empty canvas, which counts as caught), each
+pen-drawn letter's share, and the false-alarm rate on real digits (lower is better), with each
+sign's share.
 
-    .venv/bin/python bench/bench_not_a_digit.py [--model models/default] [--digits 1000] [--per-kind 100]
+    .venv/bin/python bench/bench_not_a_digit.py [--model models/default] [--digits 1000] [--per-kind 100] [--per-letter 25]
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from cnnlab.drawing.predict import predict_probabilities  # noqa: E402
 from cnnlab.drawing.preprocess import preprocess_digit  # noqa: E402
 from cnnlab.errors import LabError  # noqa: E402
 from cnnlab.evaluation.drawn import PEN_WIDTHS, centre_lines, random_drawing  # noqa: E402
+from cnnlab.evaluation.drawn_letters import LETTERS, drawn_letter  # noqa: E402
 from cnnlab.evaluation.non_digits import non_digits  # noqa: E402
 from cnnlab.runs.model_file import load_model  # noqa: E402
 from cnnlab.runs.novelty_file import stats_for_run  # noqa: E402
@@ -56,6 +59,7 @@ def main() -> None:
     parser.add_argument("--model", default=str(DEFAULT_MODEL_DIR / "model.keras"))
     parser.add_argument("--digits", type=int, default=1000)
     parser.add_argument("--per-kind", type=int, default=100)
+    parser.add_argument("--per-letter", type=int, default=25)
     args = parser.parse_args()
     model = load_model(Path(args.model))
     data = load_mnist()
@@ -79,6 +83,10 @@ def main() -> None:
         verdicts = [judge(model, meter, c) for c in canvases]
         caught = Counter(sign for flagged, sign in verdicts if flagged)
         print(f"{kind:>12}: {sum(caught.values()) / len(verdicts):6.1%} caught  ({dict(caught)})")
+    rng = np.random.default_rng(8)  # pen-drawn letters one by one: which ones pass for a digit
+    by_letter = {char: np.mean([judge(model, meter, drawn_letter(rng, char))[0] for _ in range(args.per_letter)])
+                 for char in LETTERS}
+    print("drawn letters one by one: " + ", ".join(f"{c} {v:.0%}" for c, v in by_letter.items()))
     print(f"{time.perf_counter() - start:.1f} s (load average {os.getloadavg()[0]:.1f} on "
           f"{os.cpu_count()} cores)")
 

@@ -183,6 +183,11 @@ def layer_names(model: Any) -> tuple[str, ...]:
     return (novelty_signs.HIDDEN, *(name for name, _ in conv_layers(model)))
 
 
+def _as_list(outputs: Any) -> list[Any]:
+    """A Keras model's outputs as a list: a model with one output returns one array, not a list."""
+    return list(outputs) if isinstance(outputs, (list, tuple)) else [outputs]
+
+
 def reader(model: Any) -> Callable[[np.ndarray], Reading]:
     """(N, 28, 28, 1) images -> their Reading, in inference mode (Dropout off)."""
     import keras
@@ -200,7 +205,7 @@ def reader(model: Any) -> Callable[[np.ndarray], Reading]:
         x = np.asarray(images, np.float32).reshape(-1, 28, 28, 1)
         if not len(x):
             raise ValueError("nothing to read: no images")
-        parts = [[np.asarray(o).reshape(len(batch), -1) for o in body.predict_on_batch(batch)]
+        parts = [[np.asarray(o).reshape(len(batch), -1) for o in _as_list(body.predict_on_batch(batch))]
                  for batch in (x[i:i + batch_size] for i in range(0, len(x), batch_size))]
         layers = tuple(np.concatenate([p[j] for p in parts]).astype(np.float64) for j in range(len(outputs)))
         return Reading(layers, layers[0] @ kernel + bias, x[..., 0])

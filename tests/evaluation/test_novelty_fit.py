@@ -31,3 +31,16 @@ def test_fitting_the_same_model_twice_gives_the_same_statistics():
     assert first.threshold == again.threshold and first.combination.bias == again.combination.bias
     assert first.layers == ("hidden", "conv1", "conv2")
     assert first.combination.weights[first.layers.index("conv1")] > 0  # far from the digits' channels: less digit-like
+
+
+def test_a_network_of_dense_layers_only_is_measured_at_its_last_hidden_layer():
+    from cnnlab.design.presets import get_preset
+    from cnnlab.drawing.novelty import NoveltyMeter
+    from cnnlab.training.build import build_model
+
+    model = build_model(get_preset("dense_baseline").arch, seed=0)  # untrained: only the shapes matter
+    stats = novelty_fit.fit_novelty(model, "x", fit_digits=500, calibration_digits=40, non_digits_per_kind=4)
+    assert stats.layers == ("hidden",) and stats.names[1:] == ("energy", "unsure", "fill", "shape")
+    assert len(stats.combination.weights) == 5
+    novelty = NoveltyMeter(model, stats).measure(np.zeros((28, 28), np.float32))
+    assert [s.name for s in novelty.signs] == list(stats.names)

@@ -45,8 +45,9 @@ class Clouds:
     def distances(self, features: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(N, d) features -> ((N,) distance to the nearest digit's centre, (N,) that digit)."""
         f = np.asarray(features, np.float64)
-        diff = f[:, None, :] - self.means[None, :, :]  # (N, 10, d)
-        squared = np.einsum("ncd,de,nce->nc", diff, self.precision, diff)
+        fp = f @ self.precision  # (f - m)P(f - m) = fPf - 2 fPm + mPm: one matrix product, not ten
+        squared = (np.sum(fp * f, axis=1)[:, None] - 2 * fp @ self.means.T
+                   + np.sum((self.means @ self.precision) * self.means, axis=1)[None, :])
         nearest = np.argmin(squared, axis=1)
         return np.sqrt(np.maximum(squared[np.arange(len(f)), nearest], 0.0)), nearest
 

@@ -5,7 +5,9 @@ last hidden layer let a pen-drawn "H" through as "a 4 at 100%", the model's conf
 through every letter it reads confidently. Weighed together they catch far more at the same
 false-alarm rate, and a logistic regression is the simplest weighing a student can follow:
 each sign is measured in standard deviations of real drawn digits (0 = a typical digit),
-multiplied by its weight and added up. The weights are fitted, once per model, on real drawn
+multiplied by its weight and added up. No sign can vouch for a drawing more than it did for the
+most digit-like real drawn digit: below that floor it counts as the floor (a drawing the network
+scores absurdly strongly is not thereby more of a digit). The weights are fitted, once per model, on real drawn
 digits against drawn non-digits: Newton's method on the class-balanced log-loss with a small
 L2 penalty, a fixed number of steps from zero weights, so the same data always give the same
 weights (no random start, no data order).
@@ -24,19 +26,24 @@ TOLERANCE = 1e-10  # stop when no weight moves more than this
 
 @dataclass(frozen=True, eq=False)
 class Combination:
-    """How the signs are weighed: score = bias + sum of weight * (sign - centre) / scale."""
+    """How the signs are weighed: score = bias + sum of weight * (sign - centre) / scale, each
+    sign's standard deviations held at its floor."""
 
     centre: np.ndarray  # (k,) the signs' mean over real drawn digits
     scale: np.ndarray  # (k,) their standard deviation over real drawn digits
     weights: np.ndarray  # (k,) how much one standard deviation of each sign adds to the score
     bias: float  # the score of a drawing whose every sign is a typical digit's
+    floor: np.ndarray  # (k,) in standard deviations: the most digit-like value each sign took on
+    # real drawn digits (its lowest, or its highest for a sign with a negative weight)
 
     def pushes(self, signs: np.ndarray) -> np.ndarray:
         """(N, k) signs -> (N, k) how much each sign raises (or lowers) each drawing's score."""
         signs = np.asarray(signs, np.float64)
         if signs.ndim != 2 or signs.shape[1] != len(self.weights):
             raise ValueError(f"expected signs of shape (N, {len(self.weights)}), got {signs.shape}")
-        return (signs - self.centre) / self.scale * self.weights
+        z = (signs - self.centre) / self.scale
+        z = np.where(self.weights >= 0, np.maximum(z, self.floor), np.minimum(z, self.floor))
+        return z * self.weights  # towards "more of a digit", no further than any real digit went
 
     def scores(self, signs: np.ndarray) -> np.ndarray:
         """(N, k) signs -> (N,) scores: the higher, the less the drawing looks like a digit."""
@@ -71,4 +78,7 @@ def fit_combination(digits: np.ndarray, non_digits: np.ndarray, l2: float = L2) 
         w -= step
         if np.max(np.abs(step)) < TOLERANCE:
             break
-    return Combination(centre, scale, w[:-1].copy(), float(w[-1]))
+    weights = w[:-1].copy()
+    z_digits = z[:len(digits), :-1]
+    floor = np.where(weights >= 0, z_digits.min(axis=0), z_digits.max(axis=0))
+    return Combination(centre, scale, weights, float(w[-1]), floor)

@@ -32,7 +32,8 @@ from cnnlab.drawing.combination import Combination, fit_combination
 MAX_FEATURES = 1536  # wider penultimate layers (a Flatten of a big conv stack -> Dense(10)) are not measured
 RIDGE = 1e-3  # added to the covariance, times its mean variance: dead ReLU units make it singular
 FALSE_ALARMS = 0.025  # the share of calibration drawings (real digits) allowed beyond the limit
-INK_SIGNS = (novelty_signs.ENERGY, novelty_signs.UNSURE, novelty_signs.FILL, novelty_signs.SHAPE)
+# the signs every model has, after its layers' distances: from its ten scores and from the ink
+FIXED_SIGNS = (novelty_signs.ENERGY, novelty_signs.UNSURE, novelty_signs.FILL, novelty_signs.SHAPE)
 
 
 @dataclass(frozen=True, eq=False)
@@ -118,7 +119,7 @@ class NoveltyStats:
     @property
     def names(self) -> tuple[str, ...]:
         """Every sign's name, in the order of the combination's weights."""
-        return self.layers + INK_SIGNS
+        return self.layers + FIXED_SIGNS
 
     def signs(self, reading: Reading) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """((N, k) signs, (N,) nearest digit and (N,) distance at the last hidden layer)."""

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from cnnlab.drawing.combination import Combination
-from cnnlab.drawing.novelty import INK_SIGNS, Clouds, NoveltyStats
+from cnnlab.drawing.novelty import FIXED_SIGNS, Clouds, NoveltyStats
 from cnnlab.runs.atomic import atomic_write_bytes
 
 FILE_NAME = "novelty.npz"
@@ -46,8 +46,8 @@ def save_stats(run_dir: str | os.PathLike[str], stats: NoveltyStats) -> Path:
     c = stats.combination
     buffer = io.BytesIO()
     np.savez(buffer, version=VERSION, layers=np.array(stats.layers), **clouds, centre=c.centre,
-             scale=c.scale, weights=c.weights, bias=c.bias, threshold=stats.threshold,
-             typical=stats.typical, fingerprint=stats.fingerprint)
+             scale=c.scale, weights=c.weights, bias=c.bias, floor=c.floor,
+             threshold=stats.threshold, typical=stats.typical, fingerprint=stats.fingerprint)
     return atomic_write_bytes(Path(run_dir) / FILE_NAME, buffer.getvalue())
 
 
@@ -64,8 +64,9 @@ def load_stats(run_dir: str | os.PathLike[str], model_fingerprint: str) -> Novel
                                   np.asarray(saved[f"precision_{i}"], np.float64)) for i in range(len(layers)))
             combination = Combination(np.asarray(saved["centre"], np.float64),
                                       np.asarray(saved["scale"], np.float64),
-                                      np.asarray(saved["weights"], np.float64), float(saved["bias"]))
-            if len(combination.weights) != len(layers) + len(INK_SIGNS):
+                                      np.asarray(saved["weights"], np.float64), float(saved["bias"]),
+                                      np.asarray(saved["floor"], np.float64))
+            if len(combination.weights) != len(layers) + len(FIXED_SIGNS):
                 return None
             return NoveltyStats(layers, clouds, combination, float(saved["threshold"]),
                                 float(saved["typical"]), model_fingerprint)

@@ -1,5 +1,6 @@
 """The logistic regression that weighs the not-a-digit signs: it separates what it is shown,
-leans on the informative sign, adds up exactly, and gives the same weights for the same data."""
+leans on the informative sign, adds up exactly, holds each sign at the most digit-like value a
+real digit had, and gives the same weights for the same data."""
 
 import numpy as np
 import pytest
@@ -23,13 +24,19 @@ def test_the_weight_goes_to_the_sign_that_tells_digits_from_non_digits():
     threshold = np.quantile(c.scores(digits), 0.975)
     assert np.mean(c.scores(non_digits) > threshold) > 0.8
     assert c.bias < 0  # a typical digit (every sign at its digits' mean) scores low
+    z = (digits - c.centre) / c.scale
+    np.testing.assert_allclose(c.floor, np.where(c.weights >= 0, z.min(axis=0), z.max(axis=0)))
+    np.testing.assert_allclose(c.scores(digits), z @ c.weights + c.bias)  # no real digit is held at a floor
 
 
 def test_scores_are_the_bias_plus_each_signs_push():
-    c = Combination(np.array([1.0, 2.0]), np.array([2.0, 0.5]), np.array([3.0, -1.0]), -4.0)
+    c = Combination(np.array([1.0, 2.0]), np.array([2.0, 0.5]), np.array([3.0, -1.0]), -4.0,
+                    np.array([-2.0, 3.0]))
     pushes = c.pushes(np.array([[5.0, 2.5]]))
     np.testing.assert_allclose(pushes, [[3.0 * (5 - 1) / 2, -1.0 * (2.5 - 2) / 0.5]])
     assert c.scores(np.array([[5.0, 2.5]]))[0] == pytest.approx(-4.0 + 6.0 - 1.0)
+    # a sign beyond its floor (here -2 and +3 standard deviations) vouches no more than the floor
+    np.testing.assert_allclose(c.pushes(np.array([[-99.0, 99.0]])), [[3.0 * -2.0, -1.0 * 3.0]])
     with pytest.raises(ValueError):
         c.scores(np.zeros((1, 3)))
 

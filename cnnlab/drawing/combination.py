@@ -5,12 +5,12 @@ last hidden layer let a pen-drawn "H" through as "a 4 at 100%", the model's conf
 through every letter it reads confidently. Weighed together they catch far more at the same
 false-alarm rate, and a logistic regression is the simplest weighing a student can follow:
 each sign is measured in standard deviations of real drawn digits (0 = a typical digit),
-multiplied by its weight and added up. No sign can vouch for a drawing more than it did for the
-most digit-like real drawn digit: below that floor it counts as the floor (a drawing the network
-scores absurdly strongly is not thereby more of a digit). The weights are fitted, once per model, on real drawn
-digits against drawn non-digits: Newton's method on the class-balanced log-loss with a small
-L2 penalty, a fixed number of steps from zero weights, so the same data always give the same
-weights (no random start, no data order).
+multiplied by its weight and added up. No sign can vouch for a drawing more than it did for
+the most digit-like real drawn digit: beyond that floor it counts as the floor (a drawing the
+network scores absurdly strongly is not thereby more of a digit). The weights are fitted, once
+per model, on real drawn digits against drawn non-digits: Newton's method on the
+class-balanced log-loss with a small L2 penalty, a fixed number of steps from zero weights, so
+the same data always give the same weights (no random start, no data order).
 """
 
 from __future__ import annotations

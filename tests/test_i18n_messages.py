@@ -9,6 +9,7 @@ import re
 import threading
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from cnnlab import i18n
@@ -163,11 +164,12 @@ def test_no_cached_function_shows_streamlits_english_spinner():
 
 def test_chinese_sentences_follow_each_other_without_a_space():
     from cnnlab.drawing.doubt import how_it_decides
-    from cnnlab.drawing.novelty import Distance
+    from cnnlab.drawing.novelty import Novelty, Sign
 
-    for distance in (None, Distance(16.3, 4, 18.7, 11.3)):
+    signs = (Sign("hidden", np.log(16.3), 0.5), Sign("conv1", np.log(14.6), 3.1), Sign("energy", -9.0, -0.4))
+    for novelty in (None, Novelty(2.1, 0.5, -4.9, 4, 16.3, signs)):
         with i18n.using("zh"):
-            chinese = how_it_decides(distance)
-        english = how_it_decides(distance)
+            chinese = how_it_decides(novelty)
+        english = how_it_decides(novelty)
         assert "。 " not in chinese and "。" in chinese
         assert ". This" in english or ". The other" in english

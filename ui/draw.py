@@ -105,8 +105,9 @@ def keyboard_grid() -> np.ndarray:
     return grid.grid_image(grid.cells_from_rows(chosen))
 
 
-def novelty_distance(path: str, x28: np.ndarray):
-    """How far the prepared drawing is from every digit the model learned (a novelty Distance),
-    or None for a model that cannot be measured. The first drawing per model fits the statistics."""
+def novelty_score(path: str, x28: np.ndarray):
+    """How unlike every digit the model learned the prepared drawing is (a cnnlab.drawing.novelty
+    Novelty), or None for a model that cannot be measured. The first drawing per model fits the
+    statistics."""
     meter = resources.novelty_meter(path)  # shows its own spinner while it fits
     return meter.measure(x28) if meter is not None else None

@@ -121,7 +121,7 @@ def inspector(run_dir: str | Path):
 
 
 def novelty_meter(run_dir: str | Path):
-    """How far a drawing is from the digits a run's model learned (cnnlab.drawing.novelty), or
+    """How unlike the digits a run's model learned a drawing is (cnnlab.drawing.novelty), or
     None for a model it cannot measure. The first call per model may fit the statistics (a few
     seconds) and save them beside the model; later ones read them."""
     with st.spinner(_("Measuring how real digits look to this model (once per model, a few "

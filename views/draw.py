@@ -81,8 +81,8 @@ with right:
         st.info(_(EMPTY_MESSAGE))
     if probs is not None:
         st.subheader(_("What the model reads"))
-        distance = draw_glue.novelty_distance(chosen, steps.model_input)
-        doubt = doubts(steps.final28, steps.cropped, probs, distance)
+        novelty = draw_glue.novelty_score(chosen, steps.model_input)
+        doubt = doubts(steps.final28, steps.cropped, probs, novelty)
         if doubt.doubtful:
             st.warning(sentences(_("**This does not look like a digit.** A digit classifier "
                                    "always answers with a digit, so read its guess below with "
@@ -100,7 +100,7 @@ with right:
         with st.expander(_("The ten probabilities as a table")):
             st.table(digits.probability_table(probs), hide_index=True)
         with st.expander(_("How CNN Lab tells a digit from something else")):
-            st.write(how_it_decides(distance))
+            st.write(how_it_decides(novelty))
 
 if steps is not None:
     st.subheader(_("How the drawing is prepared"))

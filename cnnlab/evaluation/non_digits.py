@@ -1,5 +1,6 @@
 """Drawings that are not one digit, made on the Draw page's 280x280 canvas (seeded): scribbles,
-letters, shapes, specks and lines, and two digits side by side.
+typed letters, shapes, specks and lines, two digits side by side, and capital letters drawn
+with the canvas pen (cnnlab.evaluation.drawn_letters).
 
 They measure the Draw page's "this does not look like a digit" message
 (cnnlab.drawing.doubt): how many of them it catches, against how often it wrongly doubts a
@@ -12,9 +13,11 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from cnnlab.evaluation.drawn import CANVAS, centre_lines, draw_on_canvas
+from cnnlab.evaluation.drawn_letters import drawn_letter
 
 LETTERS = "ABEHKMNRWXYaefhkmnrwxy#%&@"  # shapes no digit has (O, I, S, Z, l, b, g, q look like digits)
-KINDS = ("scribble", "letter", "shape", "speck", "two digits")
+KINDS = ("scribble", "letter", "shape", "speck", "two digits", "drawn letter")  # new kinds go last,
+# so a seed still makes the same pictures of the earlier kinds
 
 
 def _canvas() -> tuple[Image.Image, ImageDraw.ImageDraw]:
@@ -89,5 +92,5 @@ def non_digits(count_per_kind: int, digits: np.ndarray, seed: int = 0) -> dict[s
     rng = np.random.default_rng(seed)
     lines = centre_lines(digits[:max(2, min(len(digits), 2 * count_per_kind))])
     makers = {"scribble": scribble, "letter": letter, "shape": shape, "speck": speck,
-              "two digits": lambda r: two_digits(r, lines)}
+              "two digits": lambda r: two_digits(r, lines), "drawn letter": drawn_letter}
     return {kind: [makers[kind](rng) for _ in range(count_per_kind)] for kind in KINDS}

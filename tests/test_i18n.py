@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import string
 import threading
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -51,6 +52,23 @@ def test_no_translation_is_left_in_english():
     same = [m.id for m in _messages() if _forms(m)[0][0] in _forms(m)[1]
             and _forms(m)[0][0] not in SAME_IN_CHINESE]
     assert not same, f"still English in {PO}: {same}"
+
+
+def test_bold_text_closes_where_markdown_can_close_it():
+    """A closing ** right after punctuation and right before a character (**句子。**下一句)
+    is not a closer in CommonMark, so the page would show the asterisks: keep the full stop
+    outside (**句子**。下一句)."""
+    broken = []
+    for message in _messages():
+        for text in _forms(message)[1]:
+            marks = [i for i in range(len(text) - 1) if text.startswith("**", i)
+                     and not text.startswith("***", i)]
+            for close in marks[1::2]:
+                before, after = text[close - 1], text[close + 2:close + 3]
+                if unicodedata.category(before).startswith("P") and after and \
+                        not after.isspace() and not unicodedata.category(after).startswith("P"):
+                    broken.append(text)
+    assert not broken, broken
 
 
 def test_placeholders_match_the_english():

@@ -47,7 +47,7 @@ with left:
         canvas = st_canvas(stroke_width=stroke, stroke_color="#FFFFFF", background_color="#000000",
                            height=280, width=280, drawing_mode="freedraw", update_streamlit=True,
                            return_image_data=True, key=draw_glue.canvas_key())
-        pen, clear = st.columns([3, 1], vertical_alignment="bottom")
+        pen, clear = st.columns([5, 2], vertical_alignment="bottom")  # room for "Clear" in full
         pen.slider(_("Pen width"), 6, 40, 18, key="draw_stroke",
                    help=_("MNIST digits have thick strokes: about a tenth of the box."))
         clear.button(_("Clear"), key="draw_clear", on_click=draw_glue.clear_canvas,

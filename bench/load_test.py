@@ -704,10 +704,24 @@ class Student:
         key = self.rng.choice(choices)
         title, params = self.presets[key]
         combo = page.get_by_role("combobox", name="Start from a preset")
+        option = page.get_by_role("option", name=title, exact=True)
 
         async def pick() -> None:
-            await combo.click(timeout=self.timeout_ms)
-            await page.get_by_role("option", name=title, exact=True).click(timeout=self.timeout_ms)
+            from playwright.async_api import TimeoutError as PlaywrightTimeout
+
+            # A rerun that lands just after the click redraws the select and closes its list,
+            # so the option never shows: close and open the list again, as a student would.
+            deadline = time.monotonic() + self.config.action_timeout_s
+            while True:
+                try:
+                    await combo.click(timeout=self.config.retry_after_s * 1000)
+                    await option.click(timeout=self.config.retry_after_s * 1000)
+                    return
+                except PlaywrightTimeout:
+                    if time.monotonic() > deadline:
+                        raise
+                    self.result.retried.append("design: open the preset list")
+                    await page.keyboard.press("Escape")
 
         async def picked() -> None:
             await page.wait_for_function("([s, v]) => document.querySelector(s)?.value === v",

@@ -25,6 +25,9 @@ QUICK = TrainConfig(epochs=1, subset=100, batch_size=50, validation_split=0.0)
 CONV = Architecture.from_dict({"layers": [
     {"type": "Conv2D", "filters": 16, "kernel_size": 3, "activation": "relu"},
     {"type": "Flatten"}, {"type": "Dense", "units": 10, "activation": "softmax"}]})
+# Minutes of training on any machine, so a test always meets it running; every test that
+# starts one stops it (cancel, kill or shutdown). Its first epoch takes a few seconds.
+LONG = TrainConfig(epochs=30, subset=30_000, batch_size=16, validation_split=0.0)
 
 
 def wait_for(predicate, timeout=120.0, what="condition"):
@@ -95,8 +98,7 @@ def test_fifo_queue_positions_caps_and_owner_isolation(manager_factory, tmp_path
 
 def test_cancel_a_running_job_keeps_its_last_completed_epoch(manager_factory, tmp_path):
     jm = manager_factory(max_workers=1, worker_nice=5)
-    config = TrainConfig(epochs=20, subset=3000, batch_size=16, validation_split=0.0)
-    job = jm.submit("ann", CONV, config, "long")
+    job = jm.submit("ann", CONV, LONG, "long")
     wait_for(lambda: len(jm.status(job).progress.epoch_history) >= 1, what="the first epoch")
     assert jm.status(job).state == "running" and jm.status(job).progress.epoch >= 1
     # the worker yields the CPU to the web server: 5 steps nicer than this process
@@ -106,15 +108,14 @@ def test_cancel_a_running_job_keeps_its_last_completed_epoch(manager_factory, tm
     assert status.state == "cancelled" and status.error is None
     run = runs.load_run(status.run_dir)
     assert run.meta["status"] == "cancelled"
-    assert 1 <= run.meta["epochs_completed"] < 20
+    assert 1 <= run.meta["epochs_completed"] < LONG.epochs
     assert len(run.history["epochs"]) == run.meta["epochs_completed"]
     assert runs.list_runs(tmp_path, "ann")[0].status == "cancelled"
 
 
 def test_time_limit_stops_a_job_with_a_message(manager_factory, tmp_path):
     jm = manager_factory(max_workers=1, limits=Limits(max_job_seconds=1))
-    long = TrainConfig(epochs=20, subset=3000, batch_size=16, validation_split=0.0)
-    job = jm.submit("ann", CONV, long)
+    job = jm.submit("ann", CONV, LONG)
     status = wait_for(lambda: (s := jm.status(job)).state not in ("queued", "running") and s,
                       what="the time limit")
     assert status.state == "cancelled" and "max_job_seconds" in status.error
@@ -129,9 +130,8 @@ def test_time_limit_stops_a_job_with_a_message(manager_factory, tmp_path):
 
 def test_a_killed_worker_fails_kindly_and_its_run_lists_as_interrupted(manager_factory, tmp_path):
     jm = manager_factory(max_workers=1)
-    long = TrainConfig(epochs=20, subset=3000, batch_size=16, validation_split=0.0)
-    doomed = jm.submit("ann", CONV, long, "doomed")
-    queued = jm.submit("bob", CONV, long, "next")
+    doomed = jm.submit("ann", CONV, LONG, "doomed")
+    queued = jm.submit("bob", CONV, LONG, "next")
     wait_for(lambda: jm.status(doomed).progress.state == "training", what="training to start")
     os.kill(worker_pid(doomed), signal.SIGKILL)
     status = wait_for(lambda: (s := jm.status(doomed)).state != "running" and s, what="the death")
@@ -158,12 +158,11 @@ def test_warm_workers_take_the_jobs_one_process_each(manager_factory, tmp_path):
 
     warm = wait_for(ready_worker, what="a warm worker (TensorFlow imported, MNIST loaded)")
     assert warm.process.name == "cnnlab-warm"
-    long = TrainConfig(epochs=20, subset=3000, batch_size=16, validation_split=0.0)
-    first = jm.submit("ann", CONV, long, "first")
+    first = jm.submit("ann", CONV, LONG, "first")
     wait_for(lambda: jm.status(first).progress.state == "training", what="training to start")
     assert worker_pid(first) == warm.process.pid  # the pre-started process runs the job
     # a job waits: one spare starts in a fresh process, ready for the next free slot
-    second = jm.submit("bob", CONV, long, "second")
+    second = jm.submit("bob", CONV, LONG, "second")
     spare = wait_for(lambda: ready_worker(other=warm), what="a spare warm worker")
     assert jm.status(second).queue_position == 1
     assert jm.cancel(first, "ann")

@@ -44,7 +44,7 @@ def test_design_train_live_stop_evaluate_and_draw(backend):
     jobs = resources.job_manager()
     assert isinstance(jobs, kind)
     owner = at.session_state["student_id"]
-    job_id = start_training(at, 3000, EPOCHS, 32, "flow")  # far longer than the test waits
+    job_id = start_training(at, 30_000, EPOCHS, 32, "flow")  # far longer than the test waits
 
     # live: once an epoch is in, the page draws the curves, and offers Stop
     wait_for(lambda: jobs.status(job_id).progress.epoch_history, timeout=120,

@@ -19,7 +19,7 @@ def test_train_live_stop_and_list_on_redis_workers_from_any_web_process(on_redis
     backend = resources.job_manager()
     assert isinstance(backend, RedisJobs)
     owner = at.session_state["student_id"]
-    job_id = start_training(at, 3000, 20, 32, "on redis")
+    job_id = start_training(at, 30_000, 20, 32, "on redis")
     wait_for(lambda: backend.status(job_id).progress.epoch_history, timeout=90,
              what="the first epoch on a worker")
     at.run()

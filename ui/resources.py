@@ -122,10 +122,10 @@ def inspector(run_dir: str | Path):
 
 def novelty_meter(run_dir: str | Path):
     """How unlike the digits a run's model learned a drawing is (cnnlab.drawing.novelty), or
-    None for a model it cannot measure. The first call per model may fit the statistics (a few
-    seconds) and save them beside the model; later ones read them."""
-    with st.spinner(_("Measuring how real digits look to this model (once per model, a few "
-                      "seconds)…")):
+    None for a model it cannot measure. The first call per model may fit the statistics (about
+    ten seconds) and save them beside the model; later ones read them."""
+    with st.spinner(_("Measuring how real digits look to this model (once per model, about "
+                      "ten seconds)…")):
         return _novelty_meter(*_key(run_dir))
 
 

@@ -18,7 +18,7 @@ from ui import language
 from ui import resources
 from ui import session
 from cnnlab.text import percent
-from cnnlab.i18n import N_, _, ngettext
+from cnnlab.i18n import N_, _, ngettext, sentences
 
 owner = session.student_id()
 STEP = "conv_step"
@@ -116,9 +116,9 @@ def step_by_step() -> None:
                       "{n} products (input × weight, row by row):").format(
             step=step, row=row, col=col, n=kh * kw))
         st.code(wt.sum_expression(window, walk.kernel), language=None, wrap_lines=True)
-        st.caption(_("Orange outline: where the kernel sits now and the cell it fills.")
-                   + (" " + _("Yellow cells: the zero border (dashed line: the real image's "
-                              "edge).") if any(walk.pads) else ""))
+        st.caption(sentences(_("Orange outline: where the kernel sits now and the cell it fills."),
+                             *([_("Yellow cells: the zero border (dashed line: the real image's "
+                                  "edge).")] if any(walk.pads) else [])))
 
         st.subheader(_("How big is the output?"))
         st.write(walk.padding_note())

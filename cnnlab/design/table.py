@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from cnnlab.design.arithmetic import LayerStats, Summary
 from cnnlab.text import byte_text, count
 from cnnlab.text import dims as shape_text  # '26 × 26 × 32', as everywhere on the pages
-from cnnlab.i18n import N_, _
+from cnnlab.i18n import N_, _, sentences
 
 # Column names of the per-layer table, in order.
 COLUMNS = (N_("No."), N_("Layer"), N_("Output shape"), N_("Parameters"),
@@ -114,6 +114,6 @@ def baseline_sentence(params: int, baseline_params: int) -> str:
             ratio=f"{1 / ratio:,.1f}")
     elif ratio > 1.05:
         how = _("Yours has {ratio}× the parameters of the baseline.").format(ratio=f"{ratio:,.1f}")
-    return _("Your design: {params} parameters. The dense baseline (Flatten → Dense 128 → "
-             "Dense 10, no convolution): {baseline}.").format(
-        params=count(params), baseline=count(baseline_params)) + " " + how
+    return sentences(_("Your design: {params} parameters. The dense baseline (Flatten → Dense "
+                       "128 → Dense 10, no convolution): {baseline}.").format(
+        params=count(params), baseline=count(baseline_params)), how)

@@ -65,8 +65,8 @@ with picture:
                     key="design_network")
 with numbers:
     st.subheader(_("Totals"))
-    for column, total in zip(st.columns(2) + st.columns(2), totals(summary)):
-        column.metric(total.label, total.value, help=total.help, border=True)
+    for total in totals(summary):  # one per row: two side by side cut a number like 225,034
+        st.metric(total.label, total.value, help=total.help, border=True)
     baseline = analyze(get_preset("dense_baseline").arch).total_params
     ratio = baseline_ratio(summary.total_params, baseline)
     st.metric(_("Parameters / dense baseline"), f"{ratio:,.2f}×", border=True,

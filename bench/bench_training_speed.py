@@ -42,7 +42,7 @@ from cnnlab.design.arithmetic import analyze  # noqa: E402
 from cnnlab.design.presets import get_preset  # noqa: E402
 from cnnlab.training import recipes  # noqa: E402
 from cnnlab.training.config import TrainConfig  # noqa: E402
-from cnnlab.training.precision import MIXED_BFLOAT16, effective_precision, float32_model  # noqa: E402
+from cnnlab.training.precision import MIXED_BFLOAT16, effective_precision  # noqa: E402
 
 THREADS = os.cpu_count() or 1
 
@@ -115,9 +115,7 @@ def time_to_accuracy(arch, config, data, target: float) -> tuple[float | None, i
         def on_epoch_end(self, epoch, logs=None):
             begin = time.perf_counter()
             train_s = begin - self.start - self.eval_s
-            plain = float32_model(self.model, arch)  # what the run would save, as train() does
-            if plain is not self.model:
-                plain.compile(loss=loop.make_loss(arch, config), metrics=["accuracy"])
+            plain = loop.evaluation_model(self.model, arch, config)  # as the run would save it
             acc = plain.evaluate(data.x_test, data.y_test.astype("int32"), batch_size=1000,
                                  verbose=0, return_dict=True)["accuracy"]
             self.eval_s += time.perf_counter() - begin

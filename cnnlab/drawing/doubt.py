@@ -96,7 +96,7 @@ def doubts(final28: np.ndarray, cropped: np.ndarray, probs: np.ndarray,
     confidence and the ink's shape are judged.
     """
     confidence = float(np.max(probs))
-    fill = float(np.mean(np.asarray(final28) > 0.3))
+    fill = float(np.mean(np.asarray(final28) > novelty_signs.INK))
     pieces, side_by_side = ink_pieces(cropped)
     reasons = []
     if side_by_side:

@@ -23,7 +23,7 @@ import numpy as np
 
 ENERGY, UNSURE, FILL, SHAPE = "energy", "unsure", "fill", "shape"
 HIDDEN = "hidden"
-INK = 0.3  # a pixel brighter than this counts as ink for the fill (as cnnlab.drawing.doubt)
+INK = 0.3  # a pixel brighter than this counts as ink for the fill (cnnlab.drawing.doubt's too)
 BOX = 0.1  # a pixel brighter than this belongs to the ink's box
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image, ImageDraw
 
-from cnnlab.evaluation.drawn import CANVAS, PEN_WIDTHS, UPSCALE, draw_on_canvas
+from cnnlab.evaluation.drawn import PEN_WIDTHS, UPSCALE, random_drawing
 
 # Each letter: strokes (pen down, move, pen up), each a list of (x, y) points in a unit box, y down.
 STROKES: dict[str, tuple[tuple[tuple[float, float], ...], ...]] = {
@@ -74,7 +74,4 @@ def drawn_letter(rng: np.random.Generator, letters: str = LETTERS) -> np.ndarray
     if not letters or any(c not in STROKES for c in letters):
         raise ValueError(f"drawn letters must be some of {LETTERS}, not {letters!r}")
     line = centre_line(letters[int(rng.integers(len(letters)))], rng)
-    pen = int(rng.choice(PEN_WIDTHS))
-    height = rng.uniform(max(80.0, 5.0 * pen), 260.0)
-    top, left = rng.uniform(0, CANVAS - height, size=2)
-    return draw_on_canvas(line, pen, height, top, left)
+    return random_drawing(line, int(rng.choice(PEN_WIDTHS)), rng)

@@ -65,7 +65,7 @@ def training_non_digits(per_kind: int = NON_DIGITS_PER_KIND, seed: int = FIT_SEE
 def fit_novelty(model: Any, fingerprint: str, fit_digits: int | None = None,
                 calibration_digits: int | None = None,
                 non_digits_per_kind: int | None = None) -> novelty.NoveltyStats:
-    """The model's digit clouds, the signs' weights and the calibrated limit (about 15 s for the
+    """The model's digit clouds, the signs' weights and the calibrated limit (about 8 s for the
     presets on two cores; the counts default to FIT_DIGITS, CALIBRATION_DIGITS and NON_DIGITS_PER_KIND)."""
     fit_digits = fit_digits or FIT_DIGITS
     calibration_digits = calibration_digits or CALIBRATION_DIGITS

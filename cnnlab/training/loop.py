@@ -25,7 +25,8 @@ import numpy as np
 from cnnlab.design import spec
 from cnnlab.training.config import NUM_CLASSES, TrainConfig
 from cnnlab.training.mnist import Mnist, subset
-from cnnlab.training.precision import effective_precision, float32_model, layers_computing_in
+from cnnlab.training.precision import (FLOAT32, MIXED_BFLOAT16, effective_precision,
+                                       float32_model, layers_computing_in)
 from cnnlab.training.progress import Progress, ProgressTracker, finite
 
 
@@ -114,9 +115,7 @@ def train(arch: spec.Architecture, config: TrainConfig, data: Mnist, *,
     else:
         if live.stopped:
             model.set_weights(live.weights)  # back to the end of the last completed epoch
-        if model.dtype_policy.name != "float32":
-            model = float32_model(model, arch)  # what is evaluated, saved and drawn on
-            model.compile(loss=make_loss(arch, config), metrics=["accuracy"])
+        model = evaluation_model(model, arch, config)  # what is evaluated, saved and drawn on
         tracker.finish("evaluating")
         start = time.perf_counter()
         scores = model.evaluate(data.x_test, format_labels(data.y_test, config.label_format),
@@ -140,6 +139,15 @@ def train(arch: spec.Architecture, config: TrainConfig, data: Mnist, *,
                        len(val_index), params=0 if model is None else int(model.count_params()))
 
 
+def evaluation_model(model: Any, arch: spec.Architecture, config: TrainConfig) -> Any:
+    """The trained model as float32 (cnnlab.training.precision.float32_model), compiled so that
+    `evaluate` gives the loss and accuracy of the model the run saves."""
+    plain = float32_model(model, arch)
+    if plain is not model:
+        plain.compile(loss=make_loss(arch, config), metrics=["accuracy"])
+    return plain
+
+
 def warm_up(data: Mnist) -> None:
     """Pay a process's one-time costs before anyone waits: import Keras, make the MNIST tensors
     and run every path of `train` (tf.data, fit, validation, evaluation, mixed precision where
@@ -150,8 +158,8 @@ def warm_up(data: Mnist) -> None:
     tiny = spec.Architecture((spec.Flatten(), spec.Dense(10, "softmax")))
     config = TrainConfig(epochs=1, subset=64, batch_size=32, validation_split=0.25)
     train(tiny, config, data)
-    if effective_precision("mixed_bfloat16") != "float32":
-        train(tiny, config.replace(precision="mixed_bfloat16"), data)  # its copy back too
+    if effective_precision(MIXED_BFLOAT16) != FLOAT32:
+        train(tiny, config.replace(precision=MIXED_BFLOAT16), data)  # its copy back too
     keras.backend.clear_session()
 
 

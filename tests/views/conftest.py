@@ -7,6 +7,7 @@ one test and points the runs folder at a temporary one.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,16 @@ ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")  # the whole app; Home is its default page
 START = "FormSubmitter:train_form-Start training"  # the Train page's Start button
 TINY = Architecture((Conv2D(4, (3, 3)), MaxPooling2D((2, 2)), Flatten(), Dense(10, "softmax")))
+
+
+@pytest.fixture(autouse=True)
+def main_module_restored():
+    """AppTest leaves the last page script as `sys.modules["__main__"]`; a process a later test
+    starts with "spawn" re-imports `__main__` and so would run that page (views/draw.py then
+    fails outside Streamlit). Put pytest's own `__main__` back after every page test."""
+    main = sys.modules["__main__"]
+    yield
+    sys.modules["__main__"] = main
 
 
 def page(name: str) -> str:
